@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import type { Config } from '../config.js';
+import { toLinkView } from '../core/links/link-view.js';
+import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerLinkCommands(program: Command, config: Config): void {
+  program.command('shorten <url>').description('create a short link')
+    .option('--code <code>', 'custom code')
+    .option('--title <title>', 'title')
+    .option('--tag <tag>', 'tag (repeatable)', collect, [])
+    .option('--json', 'print the link as JSON')
+    .action(async (url: string, opts: { code?: string; title?: string; tag: string[]; json?: boolean }) => {
+      const link = await withLinkPulse(config, (lp) => lp.links.create({ url, code: opts.code, title: opts.title, tags: opts.tag }));
+      const view = toLinkView(link, config.baseUrl);
+      if (opts.json) printJson(view);
+      else process.stdout.write(`${view.shortUrl}\n`);
+    });
+
+  program.command('links').description('list links, newest first')
+    .option('--limit <n>', 'how many', (v) => parseLimit(v, 100), 50)
+    .option('--search <text>', 'filter by code, URL or title')
+    .option('--tag <tag>', 'filter by tag')
+    .option('--json', 'print JSON')
+    .action(async (opts: { limit: number; search?: string; tag?: string; json?: boolean }) => {
+      const page = await withLinkPulse(config, (lp) => lp.links.list({ limit: opts.limit, search: opts.search, tag: opts.tag }));
+      const views = page.items.map((l) => toLinkView(l, config.baseUrl));
+      if (opts.json) return printJson(views);
+      printTable([['CODE', 'CLICKS', 'CREATED', 'URL'], ...views.map((v) => [v.code, v.clicks, v.createdAt.slice(0, 16), v.url])]);
+    });
+}
+
+export function parseLimit(value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--limit must be a whole number from 1 to ${max}`);
+  return n;
+}

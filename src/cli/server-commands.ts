@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { Config } from '../config.js';
+import { closeOnSignals, startServer } from '../server.js';
+import { openStorage } from '../storage/open-storage.js';
+
+export function registerServerCommands(program: Command, config: Config): void {
+  program.command('serve').description('run the HTTP server').action(async () => {
+    closeOnSignals(await startServer(config));
+    await new Promise(() => undefined); // runs until a signal ends the process
+  });
+
+  program.command('migrate').description('bring the database schema up to date').action(async () => {
+    const storage = openStorage(config.databaseUrl);
+    try {
+      const ran = await storage.migrate();
+      process.stdout.write(ran.length === 0 ? 'The schema is up to date.\n' : `Ran ${ran.length} migration(s): ${ran.join(', ')}\n`);
+    } finally {
+      await storage.close();
+    }
+  });
+}

@@ -1,0 +1,80 @@
+import { CachedUserAgentParser } from './adapters/user-agent-parser.js';
+import { bundledCountryDatabase, MmdbGeoLookup } from './adapters/geoip.js';
+import { InProcessClickBus } from './adapters/in-process-click-bus.js';
+import type { Config } from './config.js';
+import { StatsService } from './core/analytics/stats-service.js';
+import type { ClickBus } from './core/clicks/click-bus.js';
+import { ClickQueryService } from './core/clicks/click-query-service.js';
+import { ClickRecorder } from './core/clicks/click-recorder.js';
+import { VisitorIdentifier } from './core/clicks/visitor-id.js';
+import { ApiKeyService } from './core/keys/api-key-service.js';
+import { LinkService } from './core/links/link-service.js';
+import { systemClock, type Clock } from './core/shared/clock.js';
+import type { Storage } from './core/storage.js';
+import { openStorage } from './storage/open-storage.js';
+
+/** Every service, built once from config; both the server and the CLI start here. */
+export interface LinkPulse {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly storage: Storage;
+  readonly links: LinkService;
+  readonly clickQueries: ClickQueryService;
+  readonly recorder: ClickRecorder;
+  readonly stats: StatsService;
+  readonly keys: ApiKeyService;
+  readonly bus: ClickBus;
+  /** Waits for clicks in flight, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface LinkPulseOptions {
+  readonly clock?: Clock;
+}
+
+export async function createLinkPulse(config: Config, options: LinkPulseOptions = {}): Promise<LinkPulse> {
+  const clock = options.clock ?? systemClock;
+  const storage = openStorage(config.databaseUrl);
+  try {
+    await storage.migrate();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const bus = new InProcessClickBus();
+  const links = new LinkService(storage.links, clock, ownHosts(config));
+  const recorder = new ClickRecorder({
+    clicks: storage.clicks,
+    bus,
+    userAgents: new CachedUserAgentParser(),
+    geo: new MmdbGeoLookup(config.geoipDb ?? bundledCountryDatabase()),
+    visitors: new VisitorIdentifier(storage.salts, clock),
+    clock,
+    ipStorage: config.ipStorage,
+  });
+  return {
+    config,
+    clock,
+    storage,
+    links,
+    clickQueries: new ClickQueryService(storage.clicks, links, clock),
+    recorder,
+    stats: new StatsService(storage.analytics, links, clock),
+    keys: new ApiKeyService(storage.keys, clock, config.adminKey),
+    bus,
+    async close() {
+      await recorder.flush();
+      await storage.close();
+    },
+  };
+}
+
+/** host[:port] values that reach this service: a target there would redirect to itself. */
+function ownHosts(config: Config): string[] {
+  const hosts = new Set([new URL(config.baseUrl).host.toLowerCase()]);
+  const loopback = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1'].includes(config.host);
+  for (const name of loopback ? ['127.0.0.1', 'localhost', '[::1]'] : [config.host]) {
+    hosts.add(config.port === 80 ? name : `${name}:${config.port}`);
+  }
+  return [...hosts];
+}

@@ -1,0 +1,106 @@
+import { isIP } from 'node:net';
+import type { IpStorage } from './core/clicks/ip-policy.js';
+
+export type TrustProxy = number | string[];
+
+/** Everything configurable, parsed and checked once at start. Nothing else reads the environment. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly baseUrl: string;
+  readonly adminKey: string | undefined;
+  readonly ipStorage: IpStorage;
+  readonly trustProxy: TrustProxy | undefined;
+  readonly geoipDb: string | undefined;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const NAMED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
+
+export function loadConfig(env: Env): Config {
+  const port = parsePort(env.PORT);
+  const host = nonEmpty('HOST', env.HOST) ?? '127.0.0.1';
+  const databaseUrl = parseDatabaseUrl(env.LINKPULSE_DATABASE_URL);
+  const baseUrl = parseBaseUrl(env.LINKPULSE_BASE_URL, port);
+  const adminKey = env.LINKPULSE_ADMIN_KEY === undefined || env.LINKPULSE_ADMIN_KEY === '' ? undefined : env.LINKPULSE_ADMIN_KEY;
+  if (adminKey !== undefined && adminKey.length < 16) throw new ConfigError('LINKPULSE_ADMIN_KEY', 'must be at least 16 characters');
+  const ipStorage = oneOf('LINKPULSE_IP_STORAGE', env.LINKPULSE_IP_STORAGE, ['full', 'anonymized', 'none'] as const) ?? 'full';
+  const trustProxy = parseTrustProxy(env.LINKPULSE_TRUST_PROXY);
+  const geoipDb = nonEmpty('LINKPULSE_GEOIP_DB', env.LINKPULSE_GEOIP_DB);
+  const logLevel = oneOf('LINKPULSE_LOG_LEVEL', env.LINKPULSE_LOG_LEVEL, LOG_LEVELS) ?? 'info';
+  return Object.freeze({ port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel });
+}
+
+function nonEmpty(variable: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new ConfigError(variable, 'must not be empty');
+  return value.trim();
+}
+
+function oneOf<T extends string>(variable: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(variable, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 8080;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError('PORT', `must be a port number 0-65535 (got "${value}")`);
+  return port;
+}
+
+function parseDatabaseUrl(value: string | undefined): string {
+  if (value === undefined) return 'sqlite:./data/linkpulse.db';
+  if (/^sqlite:.+/.test(value)) return value;
+  if (/^postgres(ql)?:\/\/.+/.test(value)) {
+    try {
+      new URL(value);
+      return value;
+    } catch {
+      throw new ConfigError('LINKPULSE_DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+  }
+  throw new ConfigError('LINKPULSE_DATABASE_URL', 'must be sqlite:<path> or postgres://…');
+}
+
+function parseBaseUrl(value: string | undefined, port: number): string {
+  if (value === undefined) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('LINKPULSE_BASE_URL', `must be an absolute URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('LINKPULSE_BASE_URL', 'must be http or https');
+  if (url.search !== '' || url.hash !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not have a query or fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 100) throw new ConfigError('LINKPULSE_TRUST_PROXY', 'a hop count must be 1-100');
+    return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+    if (!(NAMED_PROXIES.includes(entry) || (isIP(address) !== 0 && validBits && rest.length === 0))) {
+      throw new ConfigError('LINKPULSE_TRUST_PROXY', `"${entry}" is not a hop count, loopback, linklocal, uniquelocal, an IP or a CIDR`);
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,33 @@
+import type { BotFilter } from '../clicks/click-store.js';
+import { ValidationError } from '../shared/errors.js';
+import { parseInstant } from '../links/link-input.js';
+import { instantOf, isValidTimeZone } from './time-zone.js';
+
+const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const BOT_FILTERS: readonly BotFilter[] = ['include', 'exclude', 'only'];
+
+/** An ISO 8601 instant, or a plain date meaning local midnight in `tz`. */
+export function parseTimeParam(field: string, value: string, tz: string): number {
+  const date = PLAIN_DATE.exec(value);
+  if (date) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    const probe = new Date(Date.UTC(year, month - 1, day));
+    if (probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day) {
+      return instantOf({ year, month, day, hour: 0, minute: 0 }, tz);
+    }
+  }
+  const ms = parseInstant(value);
+  if (ms === undefined) throw ValidationError.field(field, 'must be an ISO 8601 date-time with zone, or a date YYYY-MM-DD');
+  return ms;
+}
+
+export function checkTimeZone(tz: string): string {
+  if (!isValidTimeZone(tz)) throw ValidationError.field('tz', `"${tz}" is not an IANA time zone`);
+  return tz;
+}
+
+export function checkBots(value: string): BotFilter {
+  if (!(BOT_FILTERS as readonly string[]).includes(value)) throw ValidationError.field('bots', 'must be include, exclude or only');
+  return value as BotFilter;
+}
+

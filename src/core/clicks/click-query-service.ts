@@ -1,0 +1,71 @@
+import { parseTimeParam } from '../analytics/range.js';
+import type { Link } from '../links/link.js';
+import type { LinkService } from '../links/link-service.js';
+import type { Clock } from '../shared/clock.js';
+import { ValidationError } from '../shared/errors.js';
+import { FieldErrors } from '../shared/field-errors.js';
+import { decodeCursor, encodeCursor, type Page } from '../shared/page.js';
+import { toClickView, type ClickView } from './click-view.js';
+import type { ClickStore } from './click-store.js';
+
+const EXPORT_CHUNK = 2000;
+
+export interface ClickRangeRequest {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+export interface ClickPageRequest extends ClickRangeRequest {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** The raw click log of a link: pages for the API, a stream of chunks for exports. */
+export class ClickQueryService {
+  constructor(
+    private readonly clicks: ClickStore,
+    private readonly links: LinkService,
+    private readonly clock: Clock,
+  ) {}
+
+  async page(code: string, request: ClickPageRequest): Promise<Page<ClickView>> {
+    const range = this.range(request);
+    const before = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    if (request.cursor !== undefined && before === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
+    const link = await this.links.get(code);
+    const rows = await this.clicks.list({ linkId: link.id, ...range, limit: request.limit + 1, before });
+    const items = rows.slice(0, request.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((c) => toClickView(c, link.code)),
+      nextCursor: rows.length > request.limit && last ? encodeCursor(last.at, last.id) : null,
+    };
+  }
+
+  /** Checks the request and answers the link and a generator of chunks, newest first. */
+  async export(code: string, request: ClickRangeRequest): Promise<{ link: Link; chunks: AsyncGenerator<ClickView[]> }> {
+    const range = this.range(request);
+    const link = await this.links.get(code);
+    return { link, chunks: this.chunks(link, range) };
+  }
+
+  // Keyset pages rather than one long cursor: a slow download must not hold the database.
+  private async *chunks(link: Link, range: { from: number; to: number }): AsyncGenerator<ClickView[]> {
+    let before: { value: number; id: number } | undefined;
+    for (;;) {
+      const rows = await this.clicks.list({ linkId: link.id, ...range, limit: EXPORT_CHUNK, before });
+      if (rows.length > 0) yield rows.map((c) => toClickView(c, link.code));
+      const last = rows.at(-1);
+      if (rows.length < EXPORT_CHUNK || !last) return;
+      before = { value: last.at, id: last.id };
+    }
+  }
+
+  private range(request: ClickRangeRequest): { from: number; to: number } {
+    const errors = new FieldErrors();
+    const from = request.from === undefined ? 0 : errors.attempt(() => parseTimeParam('from', request.from as string, 'UTC'));
+    const to = request.to === undefined ? this.clock.now() + 1 : errors.attempt(() => parseTimeParam('to', request.to as string, 'UTC'));
+    errors.throwIfAny();
+    return { from: from as number, to: to as number };
+  }
+}

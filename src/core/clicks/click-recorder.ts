@@ -1,0 +1,85 @@
+import type { Clock } from '../shared/clock.js';
+import { NotFoundError } from '../shared/errors.js';
+import { GroupCommitter } from '../shared/group-commit.js';
+import type { Link } from '../links/link.js';
+import type { Click, ClickRecorded, NewClick } from './click.js';
+import type { ClickBus } from './click-bus.js';
+import type { ClickStore } from './click-store.js';
+import type { GeoLookup, UserAgentParser } from './enrichment.js';
+import { storedIp, type IpStorage } from './ip-policy.js';
+import { parseReferrer, primaryLanguage } from './request-facts.js';
+import { VisitorIdentifier } from './visitor-id.js';
+
+export const MAX_USER_AGENT_LENGTH = 1024;
+
+/** What the HTTP adapter knows about one redirect request. */
+export interface RedirectRequest {
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+  readonly referer: string | undefined;
+  readonly acceptLanguage: string | undefined;
+}
+
+export interface ClickRecorderDeps {
+  readonly clicks: ClickStore;
+  readonly bus: ClickBus;
+  readonly userAgents: UserAgentParser;
+  readonly geo: GeoLookup;
+  readonly visitors: VisitorIdentifier;
+  readonly clock: Clock;
+  readonly ipStorage: IpStorage;
+}
+
+/**
+ * The click pipeline: enrich (user agent, bot, geo, referrer, language, visitor id),
+ * apply the privacy policy, store with group commit, then announce.
+ */
+export class ClickRecorder {
+  private readonly committer: GroupCommitter<NewClick, Click | null>;
+  private stored = 0;
+
+  constructor(private readonly deps: ClickRecorderDeps) {
+    this.committer = new GroupCommitter((batch) => deps.clicks.insertBatch(batch));
+  }
+
+  /** Resolves once the click is committed: the redirect may be answered then, not before. */
+  async record(link: Link, request: RedirectRequest): Promise<Click> {
+    const click = await this.enrich(link, request);
+    const stored = await this.committer.submit(click);
+    if (stored === null) throw new NotFoundError(`The link "${link.code}" was deleted`);
+    this.stored++;
+    this.deps.bus.publish([{ code: link.code, click: stored } satisfies ClickRecorded]);
+    return stored;
+  }
+
+  async enrich(link: Link, request: RedirectRequest): Promise<NewClick> {
+    const { deps } = this;
+    const userAgent = request.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '';
+    const agent = deps.userAgents.parse(userAgent);
+    const visitorId = await deps.visitors.visitorId(request.ip, userAgent);
+    return {
+      linkId: link.id,
+      at: deps.clock.now(),
+      ip: storedIp(request.ip, deps.ipStorage),
+      country: deps.geo.country(request.ip),
+      browser: agent.browser,
+      os: agent.os,
+      device: agent.device,
+      bot: agent.bot,
+      ...parseReferrer(request.referer),
+      language: primaryLanguage(request.acceptLanguage),
+      userAgent: userAgent === '' ? null : userAgent,
+      visitorId,
+    };
+  }
+
+  /** Clicks stored since start; for metrics. */
+  get storedCount(): number {
+    return this.stored;
+  }
+
+  /** Waits for clicks in flight: graceful shutdown must not drop them. */
+  flush(): Promise<void> {
+    return this.committer.flush();
+  }
+}

@@ -1,0 +1,40 @@
+import type { Click, NewClick } from './click.js';
+
+export type BotFilter = 'include' | 'exclude' | 'only';
+
+/** Which clicks a query looks at: one link or all, a half-open time range [from, to). */
+export interface ClickFilter {
+  readonly linkId?: number | undefined;
+  readonly from: number;
+  readonly to: number;
+  readonly bots: BotFilter;
+}
+
+export interface ClickPageQuery {
+  readonly linkId?: number | undefined;
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  /** Keyset position, newest first: the `at` and id of the last click already seen. */
+  readonly before?: { readonly value: number; readonly id: number } | undefined;
+}
+
+/** Storage port for clicks. */
+export interface ClickStore {
+  /**
+   * Stores all clicks in one transaction and adds them to their links' counts.
+   * Resolves only once the transaction is committed. A click whose link was deleted meanwhile
+   * is not stored: its place in the answer is null.
+   */
+  insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]>;
+  /** Newest first. */
+  list(query: ClickPageQuery): Promise<Click[]>;
+}
+
+/** Per-day secret salts for visitor ids, shared by every node on the database. */
+export interface SaltStore {
+  /** The salt of `day`, storing `candidate` if the day has none yet (first writer wins). */
+  saltForDay(day: string, candidate: string): Promise<string>;
+  /** Forgets salts of days before `day`, so old visitor ids can no longer be recomputed. */
+  deleteBefore(day: string): Promise<void>;
+}

@@ -1,0 +1,43 @@
+import type { Click, Device } from './click.js';
+
+/** The public shape of a click (CONTRACT.md). */
+export interface ClickView {
+  id: number;
+  code: string;
+  at: string;
+  ip: string | null;
+  country: string | null;
+  browser: string | null;
+  os: string | null;
+  device: Device;
+  bot: boolean;
+  referrer: string | null;
+  referrerHost: string | null;
+  language: string | null;
+  userAgent: string | null;
+  visitorId: string;
+}
+
+export function toClickView(click: Click, code: string): ClickView {
+  return {
+    id: click.id,
+    code,
+    at: new Date(click.at).toISOString(),
+    ip: click.ip,
+    country: click.country,
+    browser: click.browser,
+    os: click.os,
+    device: click.device,
+    bot: click.bot,
+    referrer: click.referrer,
+    referrerHost: click.referrerHost,
+    language: click.language,
+    userAgent: click.userAgent,
+    visitorId: click.visitorId,
+  };
+}
+
+export const CLICK_COLUMNS = [
+  'id', 'code', 'at', 'ip', 'country', 'browser', 'os', 'device', 'bot',
+  'referrer', 'referrerHost', 'language', 'userAgent', 'visitorId',
+] as const satisfies readonly (keyof ClickView)[];

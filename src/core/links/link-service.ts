@@ -1,0 +1,116 @@
+import type { Clock } from '../shared/clock.js';
+import { ConflictError, GoneError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { FieldErrors } from '../shared/field-errors.js';
+import { decodeCursor, encodeCursor, type Page } from '../shared/page.js';
+import { assertValidCustomCode, generateCode, isPossibleCode } from './code-rules.js';
+import { redirectRefusal, type Link, type LinkChanges } from './link.js';
+import {
+  checkExpiry, checkMaxClicks, checkPassword, checkRedirectType, checkTags, checkTitle,
+  type CreateLinkInput, type UpdateLinkInput,
+} from './link-input.js';
+import type { LinkSort, LinkStore } from './link-store.js';
+import { hashPassword } from './password.js';
+import { canonicalTargetUrl } from './url-rules.js';
+
+const GENERATE_ATTEMPTS = 8;
+
+export interface LinkListRequest {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+  readonly search?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly sort?: LinkSort | undefined;
+}
+
+/** Creating, reading, changing and resolving links: the rules live here, storage behind a port. */
+export class LinkService {
+  constructor(
+    private readonly links: LinkStore,
+    private readonly clock: Clock,
+    /** host[:port] values this service answers on, lowercased: targets there would loop. */
+    private readonly ownHosts: readonly string[],
+  ) {}
+
+  async create(input: CreateLinkInput): Promise<Link> {
+    const now = this.clock.now();
+    const errors = new FieldErrors();
+    const url = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHosts));
+    if (input.code !== undefined) errors.attempt(() => assertValidCustomCode(input.code as string));
+    const title = checkTitle(input.title ?? null, errors);
+    const tags = checkTags(input.tags ?? [], errors);
+    const expiresAt = checkExpiry(input.expiresAt ?? null, now, errors, true);
+    const maxClicks = checkMaxClicks(input.maxClicks ?? null, errors);
+    const redirectType = checkRedirectType(input.redirectType ?? 302, errors);
+    const password = input.password == null ? null : checkPassword(input.password, errors);
+    errors.throwIfAny();
+
+    const base = {
+      url: url as string, title, tags, createdAt: now, updatedAt: now, expiresAt, maxClicks, redirectType,
+      disabled: false, passwordHash: password === null ? null : await hashPassword(password),
+    };
+    if (input.code !== undefined) {
+      const created = await this.links.insert({ ...base, code: input.code });
+      if (created === 'code-taken') throw new ConflictError(`The code "${input.code}" is taken`, 'code');
+      return created;
+    }
+    // Collisions are rare (62^7 codes); retry a few times before giving up.
+    for (let attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
+      const created = await this.links.insert({ ...base, code: generateCode() });
+      if (created !== 'code-taken') return created;
+    }
+    throw new ConflictError('Could not find a free code; try again', 'code');
+  }
+
+  async get(code: string): Promise<Link> {
+    const link = isPossibleCode(code) ? await this.links.findByCode(code) : undefined;
+    if (!link) throw new NotFoundError(`No link has the code "${code}"`);
+    return link;
+  }
+
+  async list(request: LinkListRequest): Promise<Page<Link>> {
+    const sort = request.sort ?? 'created';
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    if (request.cursor !== undefined && after === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
+    const search = request.search?.trim() || undefined;
+    const rows = await this.links.list({ limit: request.limit + 1, sort, after, search, tag: request.tag });
+    const items = rows.slice(0, request.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > request.limit && last
+      ? encodeCursor(sort === 'clicks' ? last.clicks : last.createdAt, last.id)
+      : null;
+    return { items, nextCursor };
+  }
+
+  async update(code: string, input: UpdateLinkInput): Promise<Link> {
+    await this.get(code);
+    const now = this.clock.now();
+    const errors = new FieldErrors();
+    const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = { updatedAt: now };
+    if (input.url !== undefined) changes.url = errors.attempt(() => canonicalTargetUrl(input.url as string, this.ownHosts));
+    if (input.title !== undefined) changes.title = checkTitle(input.title, errors);
+    if (input.tags !== undefined) changes.tags = checkTags(input.tags, errors);
+    if (input.expiresAt !== undefined) changes.expiresAt = checkExpiry(input.expiresAt, now, errors, false);
+    if (input.maxClicks !== undefined) changes.maxClicks = checkMaxClicks(input.maxClicks, errors);
+    if (input.redirectType !== undefined) changes.redirectType = checkRedirectType(input.redirectType, errors);
+    if (input.disabled !== undefined) changes.disabled = input.disabled;
+    const password = input.password == null ? input.password : checkPassword(input.password, errors);
+    errors.throwIfAny();
+    if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
+    const updated = await this.links.update(code, changes);
+    if (!updated) throw new NotFoundError(`No link has the code "${code}"`);
+    return updated;
+  }
+
+  async delete(code: string): Promise<void> {
+    const deleted = isPossibleCode(code) && (await this.links.delete(code));
+    if (!deleted) throw new NotFoundError(`No link has the code "${code}"`);
+  }
+
+  /** The link a redirect should follow, or why it must not. */
+  async resolve(code: string): Promise<Link> {
+    const link = await this.get(code);
+    const refusal = redirectRefusal(link, this.clock.now());
+    if (refusal) throw new GoneError(`The link "${code}" is ${refusal}`);
+    return link;
+  }
+}

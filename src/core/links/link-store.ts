@@ -1,0 +1,26 @@
+import type { Link, LinkChanges, NewLink } from './link.js';
+
+export type LinkSort = 'created' | 'clicks';
+
+export interface LinkQuery {
+  readonly limit: number;
+  readonly sort: LinkSort;
+  /** Keyset position: the sort value and id of the last row already seen. */
+  readonly after?: { readonly value: number; readonly id: number };
+  /** Case-insensitive substring of code, url or title. */
+  readonly search?: string;
+  readonly tag?: string;
+}
+
+/** Storage port for links. Implementations live in `storage/`. */
+export interface LinkStore {
+  /** Inserts the link, or answers 'code-taken' when the code exists already. */
+  insert(link: NewLink): Promise<Link | 'code-taken'>;
+  findByCode(code: string): Promise<Link | undefined>;
+  findById(id: number): Promise<Link | undefined>;
+  /** Up to `limit` links in the query's order. */
+  list(query: LinkQuery): Promise<Link[]>;
+  update(code: string, changes: LinkChanges): Promise<Link | undefined>;
+  /** Deletes the link and every click it had. */
+  delete(code: string): Promise<boolean>;
+}

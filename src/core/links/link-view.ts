@@ -1,0 +1,36 @@
+import type { Link, RedirectType } from './link.js';
+
+/** The public shape of a link (CONTRACT.md), shared by the API and the CLI. */
+export interface LinkView {
+  code: string;
+  shortUrl: string;
+  url: string;
+  title: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  maxClicks: number | null;
+  redirectType: RedirectType;
+  disabled: boolean;
+  hasPassword: boolean;
+  clicks: number;
+}
+
+export function toLinkView(link: Link, baseUrl: string): LinkView {
+  return {
+    code: link.code,
+    shortUrl: `${baseUrl}/${link.code}`,
+    url: link.url,
+    title: link.title,
+    tags: [...link.tags],
+    createdAt: new Date(link.createdAt).toISOString(),
+    updatedAt: new Date(link.updatedAt).toISOString(),
+    expiresAt: link.expiresAt === null ? null : new Date(link.expiresAt).toISOString(),
+    maxClicks: link.maxClicks,
+    redirectType: link.redirectType,
+    disabled: link.disabled,
+    hasPassword: link.passwordHash !== null,
+    clicks: link.clicks,
+  };
+}

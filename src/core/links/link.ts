@@ -1,0 +1,35 @@
+export const REDIRECT_TYPES = [301, 302, 307, 308] as const;
+export type RedirectType = (typeof REDIRECT_TYPES)[number];
+
+/** A short link as the domain sees it. Times are epoch milliseconds. */
+export interface Link {
+  readonly id: number;
+  readonly code: string;
+  readonly url: string;
+  readonly title: string | null;
+  readonly tags: readonly string[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly expiresAt: number | null;
+  readonly maxClicks: number | null;
+  readonly redirectType: RedirectType;
+  readonly disabled: boolean;
+  readonly passwordHash: string | null;
+  readonly clicks: number;
+}
+
+export type NewLink = Omit<Link, 'id' | 'clicks'>;
+
+export type LinkChanges = Partial<
+  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash'>
+> & { readonly updatedAt: number };
+
+export type RedirectRefusal = 'disabled' | 'expired' | 'exhausted';
+
+/** Why a link may not redirect right now, if it may not. */
+export function redirectRefusal(link: Link, now: number): RedirectRefusal | undefined {
+  if (link.disabled) return 'disabled';
+  if (link.expiresAt !== null && link.expiresAt <= now) return 'expired';
+  if (link.maxClicks !== null && link.clicks >= link.maxClicks) return 'exhausted';
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import type { AnalyticsStore } from './analytics/analytics-store.js';
+import type { ClickStore, SaltStore } from './clicks/click-store.js';
+import type { ApiKeyStore } from './keys/api-key.js';
+import type { LinkStore } from './links/link-store.js';
+
+/** Everything the domain needs from a database; one implementation per database. */
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly links: LinkStore;
+  readonly clicks: ClickStore;
+  readonly analytics: AnalyticsStore;
+  readonly salts: SaltStore;
+  readonly keys: ApiKeyStore;
+  /** Brings the schema up to date; answers the names of the migrations it ran. */
+  migrate(): Promise<string[]>;
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,102 @@
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { LinkPulse } from '../composition-root.js';
+import { authenticator } from './auth.js';
+import { HttpMetrics } from './metrics.js';
+import type { TrustProxy } from '../config.js';
+import { installProblemHandlers } from './problem.js';
+import { clickRoutes } from './routes/click-routes.js';
+import { keyRoutes } from './routes/key-routes.js';
+import { linkRoutes } from './routes/link-routes.js';
+import { liveRoutes } from './routes/live-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { qrRoutes } from './routes/qr-routes.js';
+import { redirectRoutes } from './routes/redirect-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
+import { ClickSchema } from './schemas/click-schemas.js';
+import { ProblemSchema } from './schemas/common.js';
+import { ApiKeySchema } from './schemas/key-schemas.js';
+import { LinkSchema } from './schemas/link-schemas.js';
+import { StatsSchema } from './schemas/stats-schemas.js';
+import { addSharedSchema, validatorCompiler } from './validation.js';
+
+export interface AppOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  /** API requests per minute and client IP. */
+  readonly apiRateLimit?: number;
+}
+
+const BODY_LIMIT = 64 * 1024;
+const PUBLIC_API_PATHS = /^\/api\/(docs(\/|$)|openapi\.json$)/;
+
+/** Builds the HTTP app around the services; listening and process life are `server.ts`'s job. */
+export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise<FastifyInstance> {
+  const serverOptions: FastifyServerOptions = {
+    logger: options.logger ?? false,
+    // Per-request lines cost more than a redirect does; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: trustProxyOption(lp.config.trustProxy),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 500 },
+  };
+  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  const metrics = new HttpMetrics();
+
+  app.setValidatorCompiler(validatorCompiler);
+  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema]) {
+    app.addSchema(schema);
+    addSharedSchema(schema);
+  }
+  installProblemHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'LinkPulse API', version: '1', description: 'Short links with real-time, private click analytics' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(helmet, { global: true });
+  await app.register(formbody, { bodyLimit: 4096 });
+  await app.register(rateLimit, {
+    max: options.apiRateLimit ?? 6000,
+    timeWindow: 60_000,
+    allowList: (request) => !request.url.startsWith('/api/'),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
+  });
+
+  const authenticate = authenticator(lp.keys);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/') && !PUBLIC_API_PATHS.test(request.url)) await authenticate(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes]) {
+    await app.register(routes, { lp });
+  }
+  await app.register(opsRoutes, { lp, metrics });
+  await app.register(redirectRoutes, { lp, metrics });
+  return app;
+}
+
+/** Only a configured proxy is believed about the client's address (X-Forwarded-For). */
+function trustProxyOption(trust: TrustProxy | undefined): FastifyServerOptions['trustProxy'] {
+  if (trust === undefined) return false;
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}

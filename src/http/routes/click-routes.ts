@@ -1,0 +1,37 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CLICK_CSV_HEADER, clickCsvRow } from '../../core/clicks/click-csv.js';
+import type { ClickView } from '../../core/clicks/click-view.js';
+import type { LinkPulse } from '../../composition-root.js';
+import { ClickPage, ClickPageQuery, ExportQuery } from '../schemas/click-schemas.js';
+import { CodeParams, problems } from '../schemas/common.js';
+
+export const clickRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
+  const tags = ['clicks'];
+
+  app.get('/api/links/:code/clicks', {
+    schema: { tags, summary: 'The raw click log, newest first', params: CodeParams, querystring: ClickPageQuery, response: { 200: ClickPage, ...problems(400, 401, 404, 422) } },
+  }, async (request) => lp.clickQueries.page(request.params.code, request.query));
+
+  app.get('/api/links/:code/clicks/export', {
+    schema: { tags, summary: 'Every click as CSV or NDJSON, streamed', params: CodeParams, querystring: ExportQuery, produces: ['text/csv', 'application/x-ndjson'] },
+  }, async (request, reply) => {
+    const { format, from, to } = request.query;
+    const { link, chunks } = await lp.clickQueries.export(request.params.code, { from, to });
+    const csv = format === 'csv';
+    // Pulled chunk by chunk: the stream asks for more only when the client has read what it got.
+    const body = Readable.from(exportLines(chunks, csv), { objectMode: false });
+    return reply
+      .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+      .header('content-disposition', `attachment; filename="${link.code}-clicks.${csv ? 'csv' : 'ndjson'}"`)
+      .header('cache-control', 'no-store')
+      .send(body);
+  });
+};
+
+async function* exportLines(chunks: AsyncGenerator<ClickView[]>, csv: boolean): AsyncGenerator<string> {
+  if (csv) yield CLICK_CSV_HEADER;
+  for await (const chunk of chunks) {
+    yield chunk.map((click) => (csv ? clickCsvRow(click) : `${JSON.stringify(click)}\n`)).join('');
+  }
+}

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ClickRecorded } from '../../core/clicks/click.js';
+import { toClickView } from '../../core/clicks/click-view.js';
+import type { LinkPulse } from '../../composition-root.js';
+import { CodeParams } from '../schemas/common.js';
+
+const HEARTBEAT_MS = 15_000;
+
+export const liveRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
+  const tags = ['live'];
+  const produces = ['text/event-stream'];
+  // Open streams never finish by themselves: close them so a shutdown does not wait forever.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
+  app.get('/api/links/:code/live', {
+    schema: { tags, produces, summary: 'Server-sent events: `event: click` with one Click per stored click of this link', params: CodeParams },
+  }, async (request, reply) => {
+    const link = await lp.links.get(request.params.code);
+    stream(lp, open, request, reply, (event) => event.click.linkId === link.id);
+  });
+
+  app.get('/api/live', {
+    schema: { tags, produces, summary: 'Server-sent events for every stored click' },
+  }, async (request, reply) => {
+    stream(lp, open, request, reply, () => true);
+  });
+};
+
+function stream(lp: LinkPulse, open: Set<() => void>, request: FastifyRequest, reply: FastifyReply, wanted: (event: ClickRecorded) => boolean): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write('retry: 1000\n\n');
+  const unsubscribe = lp.bus.subscribe((event) => {
+    if (wanted(event)) res.write(`id: ${event.click.id}\nevent: click\ndata: ${JSON.stringify(toClickView(event.click, event.code))}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const end = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    open.delete(end);
+    res.end();
+  };
+  open.add(end);
+  request.raw.on('close', end);
+}

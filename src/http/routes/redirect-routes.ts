@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { RedirectRequest } from '../../core/clicks/click-recorder.js';
+import { isPossibleCode, isReservedCode } from '../../core/links/code-rules.js';
+import type { Link } from '../../core/links/link.js';
+import { verifyPassword } from '../../core/links/password.js';
+import { withForwardedQuery } from '../../core/links/target-url.js';
+import { NotFoundError, UnavailableError } from '../../core/shared/errors.js';
+import type { LinkPulse } from '../../composition-root.js';
+import { escapeHtml, htmlPage } from '../html.js';
+import type { HttpMetrics } from '../metrics.js';
+
+const Params = Type.Object({ code: Type.String() });
+
+export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics }> = async (app, { lp, metrics }) => {
+  async function resolve(code: string): Promise<Link> {
+    if (!isPossibleCode(code) || isReservedCode(code)) throw new NotFoundError(`No link has the code "${code}"`);
+    return lp.links.resolve(code);
+  }
+
+  /** Stores the click, then answers: a redirect that was answered is a click that is stored. */
+  async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    const location = withForwardedQuery(link.url, safeSearch(search));
+    if (request.method !== 'HEAD') {
+      try {
+        await lp.recorder.record(link, redirectRequest(request));
+      } catch (error) {
+        if (error instanceof NotFoundError) throw error;
+        request.log.error({ err: error }, 'click could not be stored');
+        throw new UnavailableError('The click could not be stored; try again');
+      }
+      metrics.clicksStored.inc();
+    }
+    metrics.redirects.inc({ status });
+    return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
+  }
+
+  app.get('/:code', {
+    helmet: false,
+    schema: { hide: true, params: Params },
+  }, async (request, reply) => {
+    const link = await resolve(request.params.code);
+    if (link.passwordHash !== null) return passwordPage(reply, link.code, 200);
+    return redirect(request, reply, link, link.redirectType);
+  });
+
+  // Password-protected links: the form posts here; a right password is a click like any other.
+  app.post('/:code', {
+    schema: { hide: true, params: Params, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
+  }, async (request, reply) => {
+    const link = await resolve(request.params.code);
+    if (link.passwordHash === null) return redirect(request, reply, link, 303);
+    if (!(await verifyPassword(request.body.password, link.passwordHash))) return passwordPage(reply, link.code, 401);
+    return redirect(request, reply, link, 303);
+  });
+};
+
+function redirectRequest(request: FastifyRequest): RedirectRequest {
+  const { headers } = request;
+  return {
+    ip: request.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''),
+    userAgent: headers['user-agent'],
+    referer: headers.referer,
+    acceptLanguage: headers['accept-language'],
+  };
+}
+
+/** Whatever bytes the client sent, the Location header gets a valid, percent-encoded query. */
+function safeSearch(search: string): string {
+  if (search.length <= 1) return '';
+  try {
+    return new URL(`http://x/${search}`).search;
+  } catch {
+    return '';
+  }
+}
+
+function passwordPage(reply: FastifyReply, code: string, status: number): FastifyReply {
+  const wrong = status === 401 ? '<p role="alert">That password is not right.</p>' : '';
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('Password required',
+    `<h1>This link is protected</h1>${wrong}<form method="post" action="/${escapeHtml(code)}">`
+    + '<label>Password <input type="password" name="password" required autofocus></label> <button>Continue</button></form>'));
+}

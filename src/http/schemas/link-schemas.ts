@@ -1,0 +1,53 @@
+import { Type } from 'typebox';
+import { Cursor, Nullable } from './common.js';
+
+const RedirectType = Type.Union([Type.Literal(301), Type.Literal(302), Type.Literal(307), Type.Literal(308)]);
+const Tags = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 });
+
+export const LinkSchema = Type.Object({
+  code: Type.String(),
+  shortUrl: Type.String(),
+  url: Type.String(),
+  title: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  maxClicks: Nullable(Type.Integer()),
+  redirectType: Type.Integer(),
+  disabled: Type.Boolean(),
+  hasPassword: Type.Boolean(),
+  clicks: Type.Integer(),
+}, { $id: 'Link' });
+
+export const CreateLinkBody = Type.Object({
+  url: Type.String({ maxLength: 10_000 }),
+  code: Type.Optional(Type.String({ maxLength: 200 })),
+  title: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  tags: Type.Optional(Tags),
+  expiresAt: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+  maxClicks: Type.Optional(Nullable(Type.Integer())),
+  redirectType: Type.Optional(RedirectType),
+  password: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+}, { additionalProperties: false });
+
+export const UpdateLinkBody = Type.Object({
+  url: Type.Optional(Type.String({ maxLength: 10_000 })),
+  title: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  tags: Type.Optional(Tags),
+  expiresAt: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+  maxClicks: Type.Optional(Nullable(Type.Integer())),
+  redirectType: Type.Optional(RedirectType),
+  disabled: Type.Optional(Type.Boolean()),
+  password: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+}, { additionalProperties: false });
+
+export const ListLinksQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(Cursor),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  tag: Type.Optional(Type.String({ maxLength: 200 })),
+  sort: Type.Union([Type.Literal('created'), Type.Literal('clicks')], { default: 'created' }),
+});
+
+export const LinkPage = Type.Object({ items: Type.Array(Type.Ref('Link')), nextCursor: Nullable(Type.String()) });

@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../schema.js';
+import { initialSchema } from './2026-11-26T0000-initial-schema.js';
+
+/**
+ * Migrations are frozen in time: never edit one that has shipped, add a new one.
+ * Each is one source of truth for both databases, told which dialect it runs on.
+ */
+const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
+  '2026-11-26T0000-initial-schema': initialSchema,
+};
+
+export function migrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    getMigrations: () =>
+      Promise.resolve(Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(dialect)]))),
+  };
+}

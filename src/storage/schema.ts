@@ -1,0 +1,63 @@
+import type { Generated } from 'kysely';
+
+/** Row types: they never leave `storage/`. Times are epoch ms; booleans are 0/1 on both databases. */
+export interface LinksTable {
+  id: Generated<number>;
+  code: string;
+  url: string;
+  title: string | null;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  max_clicks: number | null;
+  redirect_type: number;
+  disabled: number;
+  password_hash: string | null;
+  click_count: number;
+}
+
+export interface LinkTagsTable {
+  link_id: number;
+  tag: string;
+}
+
+export interface ClicksTable {
+  id: Generated<number>;
+  link_id: number;
+  at: number;
+  ip: string | null;
+  country: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string;
+  bot: number;
+  referrer: string | null;
+  referrer_host: string | null;
+  language: string | null;
+  user_agent: string | null;
+  visitor_id: string;
+}
+
+export interface VisitorSaltsTable {
+  day: string;
+  salt: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface Database {
+  links: LinksTable;
+  link_tags: LinkTagsTable;
+  clicks: ClicksTable;
+  visitor_salts: VisitorSaltsTable;
+  api_keys: ApiKeysTable;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres';

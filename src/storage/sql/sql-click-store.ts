@@ -1,0 +1,84 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Click, Device, NewClick } from '../../core/clicks/click.js';
+import type { ClickPageQuery, ClickStore } from '../../core/clicks/click-store.js';
+import type { ClicksTable, Database } from '../schema.js';
+
+type ClickRow = Selectable<ClicksTable>;
+
+// 14 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
+const ROWS_PER_INSERT = 500;
+
+export class SqlClickStore implements ClickStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]> {
+    if (clicks.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      // A link deleted while its redirect was in flight takes the click with it.
+      const linkIds = [...new Set(clicks.map((c) => c.linkId))];
+      const live = new Set((await trx.selectFrom('links').select('id').where('id', 'in', linkIds).execute()).map((r) => Number(r.id)));
+      const kept = clicks.filter((c) => live.has(c.linkId));
+      const ids: number[] = [];
+      for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
+        const rows = await trx.insertInto('clicks').values(kept.slice(i, i + ROWS_PER_INSERT).map(toRow)).returning('id').execute();
+        // One statement numbers its rows in order on both databases; RETURNING need not list them so.
+        ids.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
+      }
+      const perLink = new Map<number, number>();
+      for (const c of kept) perLink.set(c.linkId, (perLink.get(c.linkId) ?? 0) + 1);
+      for (const [linkId, n] of perLink) {
+        await trx.updateTable('links').set((eb) => ({ click_count: eb('click_count', '+', n) })).where('id', '=', linkId).execute();
+      }
+      let next = 0;
+      return clicks.map((c) => (live.has(c.linkId) ? { ...c, id: ids[next++] as number } : null));
+    });
+  }
+
+  async list(query: ClickPageQuery): Promise<Click[]> {
+    let select = this.db.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<', query.to);
+    if (query.linkId !== undefined) select = select.where('link_id', '=', query.linkId);
+    if (query.before) {
+      const { value, id } = query.before;
+      select = select.where((eb) => eb.or([eb('at', '<', value), eb.and([eb('at', '=', value), eb('id', '<', id)])]));
+    }
+    const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map(toClick);
+  }
+}
+
+function toRow(c: NewClick): Omit<ClickRow, 'id'> {
+  return {
+    link_id: c.linkId,
+    at: c.at,
+    ip: c.ip,
+    country: c.country,
+    browser: c.browser,
+    os: c.os,
+    device: c.device,
+    bot: c.bot ? 1 : 0,
+    referrer: c.referrer,
+    referrer_host: c.referrerHost,
+    language: c.language,
+    user_agent: c.userAgent,
+    visitor_id: c.visitorId,
+  };
+}
+
+function toClick(row: ClickRow): Click {
+  return {
+    id: Number(row.id),
+    linkId: Number(row.link_id),
+    at: Number(row.at),
+    ip: row.ip,
+    country: row.country,
+    browser: row.browser,
+    os: row.os,
+    device: row.device as Device,
+    bot: Number(row.bot) === 1,
+    referrer: row.referrer,
+    referrerHost: row.referrer_host,
+    language: row.language,
+    userAgent: row.user_agent,
+    visitorId: row.visitor_id,
+  };
+}

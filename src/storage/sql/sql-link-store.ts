@@ -1,0 +1,133 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Link, LinkChanges, NewLink, RedirectType } from '../../core/links/link.js';
+import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
+import type { Database, LinksTable } from '../schema.js';
+import { isUniqueViolation } from './errors.js';
+
+type LinkRow = Selectable<LinksTable>;
+
+export class SqlLinkStore implements LinkStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(link: NewLink): Promise<Link | 'code-taken'> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('links').values({
+          code: link.code,
+          url: link.url,
+          title: link.title,
+          created_at: link.createdAt,
+          updated_at: link.updatedAt,
+          expires_at: link.expiresAt,
+          max_clicks: link.maxClicks,
+          redirect_type: link.redirectType,
+          disabled: link.disabled ? 1 : 0,
+          password_hash: link.passwordHash,
+          click_count: 0,
+        }).returningAll().executeTakeFirstOrThrow();
+        await insertTags(trx, row.id, link.tags);
+        return toLink(row, [...link.tags]);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'code-taken';
+      throw error;
+    }
+  }
+
+  async findByCode(code: string): Promise<Link | undefined> {
+    const row = await this.db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
+    return row && (await this.withTags([row]))[0];
+  }
+
+  async findById(id: number): Promise<Link | undefined> {
+    const row = await this.db.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && (await this.withTags([row]))[0];
+  }
+
+  async list(query: LinkQuery): Promise<Link[]> {
+    const column = query.sort === 'clicks' ? 'click_count' : 'created_at';
+    let select = this.db.selectFrom('links').selectAll();
+    if (query.search) {
+      const pattern = `%${query.search.toLowerCase().replace(/[!%_]/g, '!$&')}%`;
+      select = select.where((eb) => eb.or(['code', 'url', 'title'].map(
+        (c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '!'`,
+      )));
+    }
+    if (query.tag !== undefined) {
+      const tag = query.tag;
+      select = select.where('id', 'in', (eb) => eb.selectFrom('link_tags').select('link_id').where('tag', '=', tag));
+    }
+    if (query.after) {
+      const { value, id } = query.after;
+      select = select.where((eb) => eb.or([eb(column, '<', value), eb.and([eb(column, '=', value), eb('id', '<', id)])]));
+    }
+    const rows = await select.orderBy(column, 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return this.withTags(rows);
+  }
+
+  async update(code: string, changes: LinkChanges): Promise<Link | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('links').set({
+        updated_at: changes.updatedAt,
+        ...(changes.url !== undefined && { url: changes.url }),
+        ...(changes.title !== undefined && { title: changes.title }),
+        ...(changes.expiresAt !== undefined && { expires_at: changes.expiresAt }),
+        ...(changes.maxClicks !== undefined && { max_clicks: changes.maxClicks }),
+        ...(changes.redirectType !== undefined && { redirect_type: changes.redirectType }),
+        ...(changes.disabled !== undefined && { disabled: changes.disabled ? 1 : 0 }),
+        ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+      }).where('code', '=', code).returningAll().executeTakeFirst();
+      if (!row) return undefined;
+      if (changes.tags !== undefined) {
+        await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
+        await insertTags(trx, row.id, changes.tags);
+      }
+      return (await new SqlLinkStore(trx).withTags([row]))[0];
+    });
+  }
+
+  async delete(code: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.deleteFrom('links').where('code', '=', code).returning('id').executeTakeFirst();
+      if (!row) return false;
+      await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
+      await trx.deleteFrom('clicks').where('link_id', '=', row.id).execute();
+      return true;
+    });
+  }
+
+  private async withTags(rows: LinkRow[]): Promise<Link[]> {
+    if (rows.length === 0) return [];
+    const tagRows = await this.db.selectFrom('link_tags').select(['link_id', 'tag'])
+      .where('link_id', 'in', rows.map((r) => r.id)).orderBy('tag').execute();
+    const tags = new Map<number, string[]>();
+    for (const t of tagRows) {
+      const id = Number(t.link_id);
+      tags.set(id, [...(tags.get(id) ?? []), t.tag]);
+    }
+    return rows.map((row) => toLink(row, tags.get(Number(row.id)) ?? []));
+  }
+}
+
+async function insertTags(db: Kysely<Database>, linkId: number, tags: readonly string[]): Promise<void> {
+  if (tags.length === 0) return;
+  await db.insertInto('link_tags').values(tags.map((tag) => ({ link_id: linkId, tag }))).execute();
+}
+
+function toLink(row: LinkRow, tags: string[]): Link {
+  return {
+    id: Number(row.id),
+    code: row.code,
+    url: row.url,
+    title: row.title,
+    tags,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    maxClicks: row.max_clicks === null ? null : Number(row.max_clicks),
+    redirectType: Number(row.redirect_type) as RedirectType,
+    disabled: Number(row.disabled) === 1,
+    passwordHash: row.password_hash,
+    clicks: Number(row.click_count),
+  };
+}

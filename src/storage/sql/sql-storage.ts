@@ -1,0 +1,41 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import type { Storage } from '../../core/storage.js';
+import { migrationProvider } from '../migrations/index.js';
+import type { Database, SqlDialect } from '../schema.js';
+import { SqlAnalyticsStore } from './sql-analytics-store.js';
+import { SqlApiKeyStore } from './sql-api-key-store.js';
+import { SqlClickStore } from './sql-click-store.js';
+import { SqlLinkStore } from './sql-link-store.js';
+import { SqlSaltStore } from './sql-salt-store.js';
+
+/** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
+export class SqlStorage implements Storage {
+  readonly links: SqlLinkStore;
+  readonly clicks: SqlClickStore;
+  readonly analytics: SqlAnalyticsStore;
+  readonly salts: SqlSaltStore;
+  readonly keys: SqlApiKeyStore;
+
+  constructor(readonly kind: SqlDialect, private readonly db: Kysely<Database>) {
+    this.links = new SqlLinkStore(db);
+    this.clicks = new SqlClickStore(db);
+    this.analytics = new SqlAnalyticsStore(db);
+    this.salts = new SqlSaltStore(db);
+    this.keys = new SqlApiKeyStore(db);
+  }
+
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.kind) });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
