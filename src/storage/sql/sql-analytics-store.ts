@@ -55,6 +55,8 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       .select((eb) => [eb.ref(column).as('key'), eb.fn.countAll().as('clicks')])
       .groupBy(column)
       .orderBy('clicks', 'desc')
+      // Unknown values last on both databases (they sort nulls differently).
+      .orderBy(sql`${sql.ref(column)} is null`)
       .orderBy(column)
       .limit(limit)
       .execute();

@@ -1,0 +1,67 @@
+import { createLinkPulse, type LinkPulse } from '../../src/composition-root.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/shared/clock.js';
+import { buildApp } from '../../src/http/app.js';
+import type { FastifyInstance } from 'fastify';
+import { sqliteKind, type TestDatabase } from './databases.js';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestServer {
+  readonly url: string;
+  readonly lp: LinkPulse;
+  readonly app: FastifyInstance;
+  /** fetch against the server with the admin key unless headers say otherwise. */
+  api(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  readonly env?: Record<string, string>;
+  readonly clock?: Clock;
+  readonly database?: TestDatabase;
+  readonly apiRateLimit?: number;
+}
+
+/** A real server on a real socket (port 0), on its own SQLite file unless a database is given. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await sqliteKind.create());
+  const config = loadConfig({
+    PORT: '0',
+    LINKPULSE_DATABASE_URL: database.url,
+    LINKPULSE_ADMIN_KEY: ADMIN_KEY,
+    LINKPULSE_BASE_URL: 'http://sho.rt',
+    ...options.env,
+  });
+  const lp = await createLinkPulse(config, options.clock ? { clock: options.clock } : {});
+  const app = await buildApp(lp, { apiRateLimit: options.apiRateLimit });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    lp,
+    app,
+    api(path, init = {}) {
+      const { json, key = ADMIN_KEY, headers, ...rest } = init;
+      const h = new Headers(headers);
+      if (key !== null && !h.has('authorization')) h.set('authorization', `Bearer ${key}`);
+      if (json !== undefined) h.set('content-type', 'application/json');
+      return fetch(`${address}${path}`, { ...rest, headers: h, redirect: 'manual', ...(json !== undefined && { body: JSON.stringify(json) }) });
+    },
+    async close() {
+      await app.close();
+      await lp.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(public ms: number) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
