@@ -41,7 +41,7 @@ export function registerImportCommand(program: Command, config: Config): void {
       bar.stop();
       process.stdout.write(`Imported ${created} link(s); refused ${refused.length}.\n`);
       // Reasons are single-line already; strip control characters so a crafted file cannot drive the terminal.
-      for (const r of refused) process.stdout.write(`  line ${r.line}: ${r.reason.replace(/[\u0000-\u001f\u007f]/g, '?')}\n`);
+      for (const r of refused) process.stdout.write(`  line ${r.line}: ${stripControl(r.reason)}\n`);
       if (refused.length > 0) process.exitCode = 1;
     });
 }
@@ -55,4 +55,8 @@ async function readRows(file: string): Promise<{ line: number; cells: string[] }
     rows.push({ line: record.info.lines, cells });
   }
   return rows;
+}
+
+function stripControl(text: string): string {
+  return [...text].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? '?' : c)).join('');
 }

@@ -7,12 +7,17 @@ import { sqliteKind, type TestDatabase } from './databases.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
+// Test assertions walk response bodies freely; the API's real types are checked by its schemas.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<Json> };
+
 export interface TestServer {
   readonly url: string;
   readonly lp: LinkPulse;
   readonly app: FastifyInstance;
   /** fetch against the server with the admin key unless headers say otherwise. */
-  api(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<Response>;
+  api(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
