@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { CLI_ARGS } from './node-ts.js';
 
-const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 
 export interface SpawnedServer {
   readonly url: string;
@@ -12,7 +11,7 @@ export interface SpawnedServer {
 
 /** `linkpulse serve` in its own process, as users run it; resolves once it listens. */
 export async function spawnServer(env: Record<string, string>, cwd?: string): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'serve'], {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'serve'], {
     // info level: the "listening" line tells us the port.
     cwd, env: { ...process.env, PORT: '0', ...env, LINKPULSE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,7 @@ import { ADMIN_KEY } from '../helpers/test-server.js';
 const WORKERS = 24;
 const LOAD_MS = 1500;
 
-describe('durability', () => {
+describe('the server process', () => {
   const dir = tempDir();
   const env = { LINKPULSE_DATABASE_URL: `sqlite:${dir.path}/linkpulse.db`, LINKPULSE_ADMIN_KEY: ADMIN_KEY };
   after(() => dir.cleanup());
@@ -50,6 +50,27 @@ describe('durability', () => {
       assert.equal(link.clicks, stored.size, 'the link count agrees with the stored clicks');
     } finally {
       await stopServer(server);
+    }
+  });
+
+  it('prints a first admin key once, and never writes keys into its log', async () => {
+    const fresh = tempDir();
+    try {
+      const freshEnv = { LINKPULSE_DATABASE_URL: `sqlite:${fresh.path}/first.db` };
+      const first = await spawnServer(freshEnv);
+      const key = /\n\s+(lp_\w+)\n/.exec(first.output())?.[1];
+      assert.ok(key, `no key printed:\n${first.output()}`);
+      const res = await fetch(`${first.url}/api/links`, { headers: { authorization: `Bearer ${key}` } });
+      assert.equal(res.status, 200);
+      await fetch(`${first.url}/api/links`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"url":' });
+      await stopServer(first);
+      const logged = first.output().replace(key, '');
+      assert.ok(!logged.includes(key), 'the key appears only where it was printed');
+      const second = await spawnServer(freshEnv);
+      await stopServer(second);
+      assert.ok(!/lp_\w{12}_/.test(second.output()), 'no key on the second start');
+    } finally {
+      fresh.cleanup();
     }
   });
 

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { createLinkPulse } from '../../src/composition-root.js';
+import { loadConfig } from '../../src/config.js';
+import { CLI_ARGS } from '../helpers/node-ts.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+
+describe('linkpulse CLI', () => {
+  const dir = tempDir();
+  const env = { ...process.env, LINKPULSE_DATABASE_URL: `sqlite:${dir.path}/cli.db`, LINKPULSE_BASE_URL: 'https://sho.rt' };
+  after(() => dir.cleanup());
+
+  const run = (...args: string[]) => {
+    const result = spawnSync(process.execPath, [...CLI_ARGS, ...args], { env, encoding: 'utf8', cwd: dir.path });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it('migrates, then has nothing left to migrate', () => {
+    const first = run('migrate');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(run('migrate').stdout, /up to date/);
+  });
+
+  it('shortens a URL and prints the short URL', () => {
+    const result = run('shorten', 'https://example.com/from-cli', '--code', 'cli1', '--title', 'From CLI', '--tag', 'a', '--tag', 'b');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), 'https://sho.rt/cli1');
+    const json = JSON.parse(run('shorten', 'https://example.com/2', '--json').stdout);
+    assert.match(json.code, /^[0-9A-Za-z]{7}$/);
+  });
+
+  it('fails with a one-line error and a non-zero exit code', () => {
+    for (const args of [['shorten', 'ftp://x'], ['shorten', 'https://e.com', '--code', 'cli1'], ['stats', 'missing'], ['export', 'cli1', '--format', 'xml'], ['nonsense']]) {
+      const result = run(...args);
+      assert.notEqual(result.code, 0, args.join(' '));
+      assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${result.stderr}`);
+    }
+    const badEnv = spawnSync(process.execPath, [...CLI_ARGS, 'links'], { env: { ...env, LINKPULSE_IP_STORAGE: 'some' }, encoding: 'utf8' });
+    assert.equal(badEnv.status, 1);
+    assert.match(badEnv.stderr, /LINKPULSE_IP_STORAGE/);
+  });
+
+  it('lists links as a table and as JSON', () => {
+    assert.match(run('links').stdout, /cli1\s+0\s+/);
+    const links = JSON.parse(run('links', '--json').stdout) as { code: string; tags: string[] }[];
+    assert.deepEqual(links.find((l) => l.code === 'cli1')?.tags, ['a', 'b']);
+  });
+
+  it('shows stats, clicks and exports of clicks recorded through the services', async () => {
+    const lp = await createLinkPulse(loadConfig({ LINKPULSE_DATABASE_URL: env.LINKPULSE_DATABASE_URL }));
+    const link = await lp.links.get('cli1');
+    for (const ua of ['=cmd|calc', 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0']) {
+      await lp.recorder.record(link, { ip: '81.2.69.142', userAgent: ua, referer: 'https://t.co/a', acceptLanguage: 'en' });
+    }
+    await lp.close();
+    assert.match(run('stats', 'cli1').stdout, /cli1: 2 clicks/);
+    const stats = JSON.parse(run('stats', 'cli1', '--json', '--interval', 'hour').stdout);
+    assert.equal(stats.totals.clicks, 2);
+    assert.deepEqual(stats.countries, [{ key: 'GB', clicks: 2 }]);
+    assert.equal(JSON.parse(run('clicks', 'cli1', '--json', '--limit', '1').stdout).length, 1);
+    const out = `${dir.path}/clicks.csv`;
+    assert.equal(run('export', 'cli1', '--format', 'csv', '--out', out).code, 0);
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 2);
+    assert.ok(rows.some((r) => r.userAgent === "'=cmd|calc"));
+    const ndjson = run('export', 'cli1', '--format', 'ndjson').stdout.trim().split('\n');
+    assert.equal(ndjson.length, 2);
+  });
+
+  it('imports a CSV and reports the rows it refused', () => {
+    const file = `${dir.path}/import.csv`;
+    writeFileSync(file, 'url,code,title,tags\nhttps://example.com/i1,imp1,One,x|y\nnot-a-url,imp2,,\nhttps://example.com/i3,,Three,\nhttps://example.com/i4,cli1,,\n');
+    const result = run('import', file);
+    assert.equal(result.code, 1, 'some rows were refused');
+    assert.match(result.stdout, /Imported 2 link\(s\); refused 2/);
+    assert.match(result.stdout, /line 3: url/);
+    assert.match(result.stdout, /line 5: .*taken/);
+    const links = JSON.parse(run('links', '--json', '--search', 'example.com/i').stdout) as { code: string; tags: string[] }[];
+    assert.equal(links.length, 2);
+    assert.deepEqual(links.find((l) => l.code === 'imp1')?.tags, ['x', 'y']);
+  });
+
+  it('creates, lists and revokes API keys', () => {
+    const created = JSON.parse(run('keys', 'create', '--name', 'ci', '--role', 'viewer', '--json').stdout);
+    assert.match(created.secret, /^lp_/);
+    const list = run('keys', 'list');
+    assert.match(list.stdout, new RegExp(`${created.id}\\s+viewer\\s+ci`));
+    assert.ok(!list.stdout.includes(created.secret));
+    assert.equal(run('keys', 'revoke', created.id).code, 0);
+    assert.notEqual(run('keys', 'revoke', created.id).code, 0);
+    assert.equal(run('keys', 'create', '--role', 'owner').code, 1);
+  });
+});
