@@ -136,3 +136,19 @@ describe('links API', () => {
     }
   });
 });
+
+describe('API rate limit', () => {
+  let server: TestServer;
+  before(async () => { server = await startTestServer({ apiRateLimit: 3 }); });
+  after(() => server.close());
+
+  it('answers 429 as a problem once a client exceeds its budget, and redirects are never limited', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await server.api('/api/links')).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await server.api('/api/links');
+    assert.equal(limited.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    assert.equal((await limited.json()).status, 429);
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${server.url}/nothing`)).status, 404);
+  });
+});
