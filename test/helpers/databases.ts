@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Storage } from '../../src/core/storage.js';
+import { openStorage } from '../../src/storage/open-storage.js';
 import { tempDir } from './temp-dir.js';
 
 /** A database to test against: a URL for LINKPULSE_DATABASE_URL and a way to drop it. */
@@ -52,3 +54,17 @@ export const postgresKind: DatabaseKind = {
 };
 
 export const DATABASE_KINDS: readonly DatabaseKind[] = [sqliteKind, postgresKind];
+
+/** A migrated storage on a fresh database of `kind`; `close` also drops the database. */
+export async function openTestStorage(kind: DatabaseKind): Promise<{ storage: Storage; close: () => Promise<void> }> {
+  const database = await kind.create();
+  const storage = openStorage(database.url);
+  await storage.migrate();
+  return {
+    storage,
+    async close() {
+      await storage.close();
+      await database.drop();
+    },
+  };
+}

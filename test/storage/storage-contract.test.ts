@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { NewClick } from '../../src/core/clicks/click.js';
 import type { NewLink } from '../../src/core/links/link.js';
 import type { Storage } from '../../src/core/storage.js';
-import { openStorage } from '../../src/storage/open-storage.js';
-import { DATABASE_KINDS, postgresServerUrl, type TestDatabase } from '../helpers/databases.js';
+import { DATABASE_KINDS, openTestStorage, postgresServerUrl } from '../helpers/databases.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 
@@ -28,18 +27,10 @@ it('the PostgreSQL suite runs when CI requires it', { skip: !process.env.LINKPUL
 
 for (const kind of DATABASE_KINDS) {
   describe(`storage contract on ${kind.name}`, { skip: kind.skip }, () => {
-    let database: TestDatabase;
     let storage: Storage;
-
-    before(async () => {
-      database = await kind.create();
-      storage = openStorage(database.url);
-      await storage.migrate();
-    });
-    after(async () => {
-      await storage.close();
-      await database.drop();
-    });
+    let close: () => Promise<void>;
+    before(async () => ({ storage, close } = await openTestStorage(kind)));
+    after(() => close());
 
     it('migrating twice runs nothing the second time', async () => {
       assert.deepEqual(await storage.migrate(), []);

@@ -2,23 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { VisitorIdentifier } from '../../src/core/clicks/visitor-id.js';
 import type { Storage } from '../../src/core/storage.js';
-import { openStorage } from '../../src/storage/open-storage.js';
-import { sqliteKind, type TestDatabase } from '../helpers/databases.js';
+import { openTestStorage, sqliteKind } from '../helpers/databases.js';
 import { ManualClock } from '../helpers/test-server.js';
 
 describe('visitor ids', () => {
   const clock = new ManualClock(Date.parse('2026-11-01T10:00:00Z'));
-  let database: TestDatabase;
   let storage: Storage;
-  before(async () => {
-    database = await sqliteKind.create();
-    storage = openStorage(database.url);
-    await storage.migrate();
-  });
-  after(async () => {
-    await storage.close();
-    await database.drop();
-  });
+  let close: () => Promise<void>;
+  before(async () => ({ storage, close } = await openTestStorage(sqliteKind)));
+  after(() => close());
 
   it('are stable within a day, differ per visitor, and change with the day', async () => {
     const visitors = new VisitorIdentifier(storage.salts, clock);

@@ -4,7 +4,7 @@ import type { LinkService } from '../links/link-service.js';
 import type { Clock } from '../shared/clock.js';
 import { ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
-import { decodeCursor, encodeCursor, type Page } from '../shared/page.js';
+import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { toClickView, type ClickView } from './click-view.js';
 import type { ClickStore } from './click-store.js';
 
@@ -34,12 +34,8 @@ export class ClickQueryService {
     if (request.cursor !== undefined && before === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
     const link = await this.links.get(code);
     const rows = await this.clicks.list({ linkId: link.id, ...range, limit: request.limit + 1, before });
-    const items = rows.slice(0, request.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map((c) => toClickView(c, link.code)),
-      nextCursor: rows.length > request.limit && last ? encodeCursor(last.at, last.id) : null,
-    };
+    const page = pageOf(rows, request.limit, (last) => ({ value: last.at, id: last.id }));
+    return { items: page.items.map((c) => toClickView(c, link.code)), nextCursor: page.nextCursor };
   }
 
   /** Checks the request and answers the link and a generator of chunks, newest first. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
-import { decodeCursor, encodeCursor, type Page } from '../shared/page.js';
+import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { assertValidCustomCode, generateCode, isPossibleCode } from './code-rules.js';
 import { redirectRefusal, type Link, type LinkChanges } from './link.js';
 import {
@@ -73,12 +73,7 @@ export class LinkService {
     if (request.cursor !== undefined && after === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
     const search = request.search?.trim() || undefined;
     const rows = await this.links.list({ limit: request.limit + 1, sort, after, search, tag: request.tag });
-    const items = rows.slice(0, request.limit);
-    const last = items.at(-1);
-    const nextCursor = rows.length > request.limit && last
-      ? encodeCursor(sort === 'clicks' ? last.clicks : last.createdAt, last.id)
-      : null;
-    return { items, nextCursor };
+    return pageOf(rows, request.limit, (last) => ({ value: sort === 'clicks' ? last.clicks : last.createdAt, id: last.id }));
   }
 
   async update(code: string, input: UpdateLinkInput): Promise<Link> {

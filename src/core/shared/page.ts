@@ -13,3 +13,11 @@ export function decodeCursor(cursor: string): { value: number; id: number } | un
   if (!match) return undefined;
   return { value: Number(match[1]), id: Number(match[2]) };
 }
+
+/** Rows fetched with limit + 1: the extra row only tells that another page exists. */
+export function pageOf<T>(rows: T[], limit: number, positionOf: (row: T) => { value: number; id: number }): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const next = rows.length > limit && last !== undefined ? positionOf(last) : undefined;
+  return { items, nextCursor: next ? encodeCursor(next.value, next.id) : null };
+}
