@@ -3,6 +3,7 @@ import { ConflictError, GoneError, NotFoundError, ValidationError } from '../sha
 import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { assertValidCustomCode, generateCode, isPossibleCode } from './code-rules.js';
+import { LinkCache } from './link-cache.js';
 import { redirectRefusal, type Link, type LinkChanges } from './link.js';
 import {
   checkExpiry, checkMaxClicks, checkPassword, checkRedirectType, checkTags, checkTitle,
@@ -24,12 +25,16 @@ export interface LinkListRequest {
 
 /** Creating, reading, changing and resolving links: the rules live here, storage behind a port. */
 export class LinkService {
+  private readonly cache: LinkCache;
+
   constructor(
     private readonly links: LinkStore,
     private readonly clock: Clock,
     /** host[:port] values this service answers on, lowercased: targets there would loop. */
     private readonly ownHosts: readonly string[],
-  ) {}
+  ) {
+    this.cache = new LinkCache(clock);
+  }
 
   async create(input: CreateLinkInput): Promise<Link> {
     const now = this.clock.now();
@@ -92,18 +97,24 @@ export class LinkService {
     errors.throwIfAny();
     if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
     const updated = await this.links.update(code, changes);
+    this.cache.evict(code);
     if (!updated) throw new NotFoundError(`No link has the code "${code}"`);
     return updated;
   }
 
   async delete(code: string): Promise<void> {
     const deleted = isPossibleCode(code) && (await this.links.delete(code));
+    this.cache.evict(code);
     if (!deleted) throw new NotFoundError(`No link has the code "${code}"`);
   }
 
   /** The link a redirect should follow, or why it must not. */
   async resolve(code: string): Promise<Link> {
-    const link = await this.get(code);
+    let link = this.cache.get(code);
+    if (!link) {
+      link = await this.get(code);
+      this.cache.set(link);
+    }
     const refusal = redirectRefusal(link, this.clock.now());
     if (refusal) throw new GoneError(`The link "${code}" is ${refusal}`);
     return link;

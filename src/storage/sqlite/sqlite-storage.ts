@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
+
+const STATEMENT_CACHE_SIZE = 500;
 
 /** Opens (creating if needed) a SQLite database file in WAL mode. */
 export function openSqliteStorage(path: string): SqlStorage {
@@ -15,5 +18,25 @@ export function openSqliteStorage(path: string): SqlStorage {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = OFF');
-  return new SqlStorage('sqlite', new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
+  return new SqlStorage('sqlite', new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }));
+}
+
+/**
+ * Kysely prepares every query anew; parsing SQL then costs more than running it.
+ * Statements are reusable in better-sqlite3, so keep the recent ones by SQL text.
+ * (Safe because nothing here iterates a statement while another query runs.)
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new LRUCache<string, SqliteStatement>({ max: STATEMENT_CACHE_SIZE });
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

@@ -1,0 +1,37 @@
+import type { Clock } from '../shared/clock.js';
+import type { Link } from './link.js';
+
+/**
+ * Recently resolved links, for the redirect path. Entries live `ttlMs` at most, so a change made
+ * by another node sharing the database is obeyed within that time; local changes evict at once.
+ */
+export class LinkCache {
+  private readonly entries = new Map<string, { link: Link; at: number }>();
+
+  constructor(private readonly clock: Clock, private readonly ttlMs = 1000, private readonly maxEntries = 10_000) {}
+
+  get(code: string): Link | undefined {
+    const entry = this.entries.get(code);
+    if (!entry) return undefined;
+    if (this.clock.now() - entry.at >= this.ttlMs) {
+      this.entries.delete(code);
+      return undefined;
+    }
+    return entry.link;
+  }
+
+  set(link: Link): void {
+    // A link with a click budget needs its live count: never serve it from here.
+    if (link.maxClicks !== null) return;
+    this.entries.delete(link.code);
+    this.entries.set(link.code, { link, at: this.clock.now() });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  evict(code: string): void {
+    this.entries.delete(code);
+  }
+}

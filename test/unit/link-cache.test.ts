@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Link } from '../../src/core/links/link.js';
+import { LinkCache } from '../../src/core/links/link-cache.js';
+import { ManualClock } from '../helpers/test-server.js';
+
+const link = (code: string, maxClicks: number | null = null): Link => ({
+  id: 1, code, url: 'https://example.com/', title: null, tags: [], createdAt: 0, updatedAt: 0, expiresAt: null,
+  maxClicks, redirectType: 302, disabled: false, passwordHash: null, clicks: 0,
+});
+
+describe('link cache', () => {
+  it('serves an entry for less than its time to live', () => {
+    const clock = new ManualClock(0);
+    const cache = new LinkCache(clock, 1000);
+    cache.set(link('a'));
+    clock.advance(999);
+    assert.equal(cache.get('a')?.code, 'a');
+    clock.advance(1);
+    assert.equal(cache.get('a'), undefined);
+  });
+
+  it('never keeps links with a click budget, and forgets evicted and oldest entries', () => {
+    const cache = new LinkCache(new ManualClock(0), 1000, 2);
+    cache.set(link('budget', 5));
+    assert.equal(cache.get('budget'), undefined);
+    cache.set(link('x'));
+    cache.evict('x');
+    assert.equal(cache.get('x'), undefined);
+    for (const code of ['p', 'q', 'r']) cache.set(link(code));
+    assert.deepEqual(['p', 'q', 'r'].map((c) => cache.get(c)?.code), [undefined, 'q', 'r']);
+  });
+});
