@@ -1,3 +1,4 @@
+import { pino, type Logger } from 'pino';
 import { CachedUserAgentParser } from './adapters/user-agent-parser.js';
 import { bundledCountryDatabase, MmdbGeoLookup } from './adapters/geoip.js';
 import { InProcessClickBus } from './adapters/in-process-click-bus.js';
@@ -8,14 +9,17 @@ import { ClickQueryService } from './core/clicks/click-query-service.js';
 import { ClickRecorder } from './core/clicks/click-recorder.js';
 import { VisitorIdentifier } from './core/clicks/visitor-id.js';
 import { ApiKeyService } from './core/keys/api-key-service.js';
+import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import type { Storage } from './core/storage.js';
 import { openStorage } from './storage/open-storage.js';
+import { PostgresEvents } from './storage/postgres/postgres-events.js';
 
 /** Every service, built once from config; both the server and the CLI start here. */
 export interface LinkPulse {
   readonly config: Config;
+  readonly log: Logger;
   readonly clock: Clock;
   readonly storage: Storage;
   readonly links: LinkService;
@@ -34,15 +38,27 @@ export interface LinkPulseOptions {
 
 export async function createLinkPulse(config: Config, options: LinkPulseOptions = {}): Promise<LinkPulse> {
   const clock = options.clock ?? systemClock;
+  const log = pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
+  });
   const storage = openStorage(config.databaseUrl);
+  let events: PostgresEvents | undefined;
   try {
     await storage.migrate();
+    // Nodes sharing a PostgreSQL database share live events and link changes through it.
+    if (storage.kind === 'postgres') {
+      events = new PostgresEvents(config.databaseUrl, log);
+      await events.start();
+    }
   } catch (error) {
+    await events?.close();
     await storage.close();
     throw error;
   }
-  const bus = new InProcessClickBus();
-  const links = new LinkService(storage.links, clock, ownHosts(config));
+  const bus: ClickBus = events ?? new InProcessClickBus();
+  const changes: LinkChangeFeed | undefined = events?.links;
+  const links = new LinkService(storage.links, clock, ownHosts(config), changes);
   const recorder = new ClickRecorder({
     clicks: storage.clicks,
     bus,
@@ -54,6 +70,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   });
   return {
     config,
+    log,
     clock,
     storage,
     links,
@@ -64,6 +81,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     bus,
     async close() {
       await recorder.flush();
+      await events?.close();
       await storage.close();
     },
   };

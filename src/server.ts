@@ -14,12 +14,7 @@ export interface RunningServer {
 /** Builds everything, prints a first admin key if there is none, and listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const lp = await createLinkPulse(config);
-  const app = await buildApp(lp, {
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
-    },
-  });
+  const app = await buildApp(lp);
   const firstKey = await lp.keys.bootstrap();
   if (firstKey) {
     // Shown once on purpose, on stdout and not in the log: only its hash is stored.

@@ -15,5 +15,7 @@ export interface Storage {
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /** True when an error this storage threw means "the database cannot serve right now". */
+  isUnavailable(error: unknown): boolean;
   close(): Promise<void>;
 }

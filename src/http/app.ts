@@ -26,7 +26,6 @@ import { StatsSchema } from './schemas/stats-schemas.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
 export interface AppOptions {
-  readonly logger?: FastifyServerOptions['logger'];
   /** API requests per minute and client IP. */
   readonly apiRateLimit?: number;
 }
@@ -37,7 +36,7 @@ const PUBLIC_API_PATHS = /^\/api\/(docs(\/|$)|openapi\.json$)/;
 /** Builds the HTTP app around the services; listening and process life are `server.ts`'s job. */
 export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise<FastifyInstance> {
   const serverOptions: FastifyServerOptions = {
-    logger: options.logger ?? false,
+    loggerInstance: lp.log,
     // Per-request lines cost more than a redirect does; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
@@ -53,7 +52,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     app.addSchema(schema);
     addSharedSchema(schema);
   }
-  installProblemHandlers(app);
+  installProblemHandlers(app, (error) => lp.storage.isUnavailable(error));
 
   await app.register(swagger, {
     openapi: {
@@ -83,6 +82,12 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
       reply.elapsedTime / 1000,
     );
+  });
+
+  // On shutdown, a keep-alive connection closes as soon as its last answer is sent,
+  // instead of holding the close open until the client's idle timeout.
+  app.addHook('preClose', async () => {
+    app.server.keepAliveTimeout = 1;
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

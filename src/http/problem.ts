@@ -56,10 +56,11 @@ function validationErrors(error: FastifyError): FieldError[] {
 }
 
 /** Every error becomes RFC 9457 problem+json; only our own faults are 5xx. */
-export function installProblemHandlers(app: FastifyInstance): void {
+export function installProblemHandlers(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       const status = DOMAIN_STATUS[error.kind];
+      if (status === 503) reply.header('retry-after', '1');
       const errors = 'errors' in error ? [...(error.errors as FieldError[])] : undefined;
       return sendProblemOrPage(request, reply, problemOf(status, error.message, errors));
     }
@@ -69,8 +70,11 @@ export function installProblemHandlers(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, problemOf(status, error.message));
+    if (status === 503 || isUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply.header('retry-after', '1'), problemOf(503, 'The service cannot reach its database; try again shortly'));
+    }
     request.log.error({ err: error }, 'request failed');
-    if (status === 503) return sendProblem(reply, problemOf(503, 'Try again shortly'));
     return sendProblem(reply, problemOf(500, 'Something went wrong on our side'));
   });
   app.setNotFoundHandler((request, reply) => {

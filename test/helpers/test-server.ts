@@ -36,6 +36,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LINKPULSE_DATABASE_URL: database.url,
     LINKPULSE_ADMIN_KEY: ADMIN_KEY,
     LINKPULSE_BASE_URL: 'http://sho.rt',
+    LINKPULSE_LOG_LEVEL: 'silent',
     ...options.env,
   });
   const lp = await createLinkPulse(config, options.clock ? { clock: options.clock } : {});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { spawnServer, stopServer } from '../helpers/spawned-server.js';
+import { DATABASE_KINDS } from '../helpers/databases.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { ADMIN_KEY } from '../helpers/test-server.js';
 
@@ -12,46 +13,52 @@ describe('the server process', () => {
   const env = { LINKPULSE_DATABASE_URL: `sqlite:${dir.path}/linkpulse.db`, LINKPULSE_ADMIN_KEY: ADMIN_KEY };
   after(() => dir.cleanup());
 
-  it('keeps every answered redirect as a stored click across kill -9 under load', async (t) => {
-    let server = await spawnServer(env);
-    const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-    const created = await fetch(`${server.url}/api/links`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://example.com/', code: 'load' }) });
-    assert.equal(created.status, 201);
+  for (const kind of DATABASE_KINDS) {
+    it(`keeps every answered redirect as a stored click across kill -9 under load, on ${kind.name}`, { skip: kind.skip }, async (t) => {
+      const database = await kind.create();
+      const nodeEnv = { ...env, LINKPULSE_DATABASE_URL: database.url };
+      let server = await spawnServer(nodeEnv);
+      const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+      const created = await fetch(`${server.url}/api/links`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://example.com/', code: 'load' }) });
+      assert.equal(created.status, 201);
 
-    const answered = new Set<string>();
-    let sent = 0;
-    let stop = false;
-    const worker = async () => {
-      while (!stop) {
-        const ua = `load-test/${sent++}`;
-        try {
-          const res = await fetch(`${server.url}/load`, { redirect: 'manual', headers: { 'user-agent': ua } });
-          if (res.status === 302) answered.add(ua);
-        } catch {
-          return; // the server is gone: this request was never answered
+      const answered = new Set<string>();
+      let sent = 0;
+      let stop = false;
+      const worker = async () => {
+        while (!stop) {
+          const ua = `load-test/${sent++}`;
+          try {
+            const res = await fetch(`${server.url}/load`, { redirect: 'manual', headers: { 'user-agent': ua } });
+            if (res.status === 302) answered.add(ua);
+          } catch {
+            return; // the server is gone: this request was never answered
+          }
         }
-      }
-    };
-    const load = Promise.all(Array.from({ length: WORKERS }, worker));
-    await new Promise((r) => setTimeout(r, LOAD_MS));
-    await stopServer(server, 'SIGKILL');
-    stop = true;
-    await load;
-    assert.ok(answered.size > 100, `only ${answered.size} redirects were answered before the kill`);
-    t.diagnostic(`${answered.size} redirects answered before kill -9`);
+      };
+      const load = Promise.all(Array.from({ length: WORKERS }, worker));
+      await new Promise((r) => setTimeout(r, LOAD_MS));
+      await stopServer(server, 'SIGKILL');
+      stop = true;
+      await load;
+      assert.ok(answered.size > 100, `only ${answered.size} redirects were answered before the kill`);
+      t.diagnostic(`${answered.size} redirects answered before kill -9`);
 
-    server = await spawnServer(env);
-    try {
-      const exported = await fetch(`${server.url}/api/links/load/clicks/export?format=ndjson`, { headers: auth });
-      const stored = new Set((await exported.text()).trim().split('\n').map((line) => (JSON.parse(line) as { userAgent: string }).userAgent));
-      const lost = [...answered].filter((ua) => !stored.has(ua));
-      assert.deepEqual(lost, [], `${lost.length} of ${answered.size} answered clicks were lost`);
-      const link = (await (await fetch(`${server.url}/api/links/load`, { headers: auth })).json()) as { clicks: number };
-      assert.equal(link.clicks, stored.size, 'the link count agrees with the stored clicks');
-    } finally {
-      await stopServer(server);
-    }
-  });
+      server = await spawnServer(nodeEnv);
+      try {
+        const exported = await fetch(`${server.url}/api/links/load/clicks/export?format=ndjson`, { headers: auth });
+        const stored = new Set((await exported.text()).trim().split('\n').map((line) => (JSON.parse(line) as { userAgent: string }).userAgent));
+        const lost = [...answered].filter((ua) => !stored.has(ua));
+        assert.deepEqual(lost, [], `${lost.length} of ${answered.size} answered clicks were lost`);
+        const link = (await (await fetch(`${server.url}/api/links/load`, { headers: auth })).json()) as { clicks: number };
+        assert.equal(link.clicks, stored.size, 'the link count agrees with the stored clicks');
+      } finally {
+        await stopServer(server);
+        await database.drop();
+      }
+    });
+  }
+
 
   it('prints a first admin key once, and never writes keys into its log', async () => {
     const fresh = tempDir();
@@ -75,11 +82,24 @@ describe('the server process', () => {
   });
 
   it('finishes in-flight clicks on SIGTERM and exits 0', async () => {
-    const server = await spawnServer(env);
-    const pending = Array.from({ length: 50 }, () => fetch(`${server.url}/load`, { redirect: 'manual' }).then((r) => r.status, () => 0));
+    const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+    let server = await spawnServer(env);
+    await fetch(`${server.url}/api/links`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://example.com/', code: 'term' }) });
+    const pending = Array.from({ length: 200 }, (_, i) =>
+      fetch(`${server.url}/term`, { redirect: 'manual', headers: { 'user-agent': `term/${i}` } }).then((r) => r.status, () => 0));
+    await Promise.race(pending);
     const code = await stopServer(server, 'SIGTERM');
     const statuses = await Promise.all(pending);
     assert.equal(code, 0);
     assert.ok(statuses.every((s) => s === 0 || s === 302 || s === 503), statuses.join(','));
+    const redirected = statuses.filter((s) => s === 302).length;
+    assert.ok(redirected > 0, 'some redirects were answered before the shutdown');
+    server = await spawnServer(env);
+    try {
+      const link = (await (await fetch(`${server.url}/api/links/term`, { headers: auth })).json()) as { clicks: number };
+      assert.ok(link.clicks >= redirected, `${link.clicks} stored < ${redirected} answered`);
+    } finally {
+      await stopServer(server);
+    }
   });
 });

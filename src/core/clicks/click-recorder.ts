@@ -35,20 +35,26 @@ export interface ClickRecorderDeps {
  * apply the privacy policy, store with group commit, then announce.
  */
 export class ClickRecorder {
-  private readonly committer: GroupCommitter<NewClick, Click | null>;
-  private stored = 0;
+  private readonly committer: GroupCommitter<{ click: NewClick; code: string }, Click | null>;
 
   constructor(private readonly deps: ClickRecorderDeps) {
-    this.committer = new GroupCommitter((batch) => deps.clicks.insertBatch(batch));
+    this.committer = new GroupCommitter(async (batch) => {
+      const stored = await deps.clicks.insertBatch(batch.map((item) => item.click));
+      // Announced after the commit, once per batch: live views never show a click that is not stored.
+      const events: ClickRecorded[] = [];
+      stored.forEach((click, i) => {
+        if (click) events.push({ code: (batch[i] as { code: string }).code, click });
+      });
+      if (events.length > 0) deps.bus.publish(events);
+      return stored;
+    });
   }
 
   /** Resolves once the click is committed: the redirect may be answered then, not before. */
   async record(link: Link, request: RedirectRequest): Promise<Click> {
     const click = await this.enrich(link, request);
-    const stored = await this.committer.submit(click);
+    const stored = await this.committer.submit({ click, code: link.code });
     if (stored === null) throw new NotFoundError(`The link "${link.code}" was deleted`);
-    this.stored++;
-    this.deps.bus.publish([{ code: link.code, click: stored } satisfies ClickRecorded]);
     return stored;
   }
 
@@ -71,11 +77,6 @@ export class ClickRecorder {
       userAgent: userAgent === '' ? null : userAgent,
       visitorId,
     };
-  }
-
-  /** Clicks stored since start; for metrics. */
-  get storedCount(): number {
-    return this.stored;
   }
 
   /** Waits for clicks in flight: graceful shutdown must not drop them. */

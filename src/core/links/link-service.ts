@@ -4,6 +4,7 @@ import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { assertValidCustomCode, generateCode, isPossibleCode } from './code-rules.js';
 import { LinkCache } from './link-cache.js';
+import type { LinkChangeFeed } from './link-change-feed.js';
 import { redirectRefusal, type Link, type LinkChanges } from './link.js';
 import {
   checkExpiry, checkMaxClicks, checkPassword, checkRedirectType, checkTags, checkTitle,
@@ -32,8 +33,10 @@ export class LinkService {
     private readonly clock: Clock,
     /** host[:port] values this service answers on, lowercased: targets there would loop. */
     private readonly ownHosts: readonly string[],
+    private readonly changes?: LinkChangeFeed,
   ) {
     this.cache = new LinkCache(clock);
+    changes?.subscribe((code) => this.cache.evict(code));
   }
 
   async create(input: CreateLinkInput): Promise<Link> {
@@ -97,15 +100,20 @@ export class LinkService {
     errors.throwIfAny();
     if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
     const updated = await this.links.update(code, changes);
-    this.cache.evict(code);
+    this.forget(code);
     if (!updated) throw new NotFoundError(`No link has the code "${code}"`);
     return updated;
   }
 
   async delete(code: string): Promise<void> {
     const deleted = isPossibleCode(code) && (await this.links.delete(code));
-    this.cache.evict(code);
+    this.forget(code);
     if (!deleted) throw new NotFoundError(`No link has the code "${code}"`);
+  }
+
+  private forget(code: string): void {
+    this.cache.evict(code);
+    this.changes?.announce(code);
   }
 
   /** The link a redirect should follow, or why it must not. */

@@ -7,6 +7,7 @@ import { SqlApiKeyStore } from './sql-api-key-store.js';
 import { SqlClickStore } from './sql-click-store.js';
 import { SqlLinkStore } from './sql-link-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
 export class SqlStorage implements Storage {
@@ -33,6 +34,10 @@ export class SqlStorage implements Storage {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  isUnavailable(error: unknown): boolean {
+    return isDatabaseUnavailable(error);
   }
 
   async close(): Promise<void> {
