@@ -3,7 +3,10 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/shared/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import type { FastifyInstance } from 'fastify';
-import { sqliteKind, type TestDatabase } from './databases.js';
+import { postgresKind, sqliteKind, type TestDatabase } from './databases.js';
+
+/** LINKPULSE_TEST_DATABASE=postgres runs the HTTP suites on PostgreSQL (CI does both). */
+const defaultKind = process.env.LINKPULSE_TEST_DATABASE === 'postgres' ? postgresKind : sqliteKind;
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -30,7 +33,7 @@ export interface TestServerOptions {
 
 /** A real server on a real socket (port 0), on its own SQLite file unless a database is given. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = options.database ?? (await sqliteKind.create());
+  const database = options.database ?? (await defaultKind.create());
   const config = loadConfig({
     PORT: '0',
     LINKPULSE_DATABASE_URL: database.url,
