@@ -95,7 +95,7 @@ describe('PostgreSQL restarted under load', { skip }, () => {
       let text = '';
       await until(5000, 'a live event after recovery', async () => {
         await fetch(`${server.url}/pgr`, { redirect: 'manual' });
-        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, 300))]);
+        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 300))]);
         if (chunk?.value) text += new TextDecoder().decode(chunk.value);
         return text.includes('event: click');
       });
