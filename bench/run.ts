@@ -1,0 +1,132 @@
+// `npm run bench`: LinkPulse's redirect against a bare node:http 302 server, same load, same pinning,
+// in one run; then checks that every answered redirect is a stored, enriched click.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commandExists, startServer, type Started } from './lib/processes.js';
+import { runWrk, type WrkResult } from './lib/wrk.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 3;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const LINKS = 1000;
+const SERVER_CPU = 0;
+const LOAD_CPU = availableParallelism() > 1 ? 1 : 0;
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const script = join(root, 'bench/redirect.lua');
+
+async function main(): Promise<void> {
+  if (!commandExists('wrk')) throw new Error('wrk is needed: apt-get install -y wrk');
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  const work = mkdtempSync(join(tmpdir(), 'linkpulse-bench-'));
+  try {
+    const codesFile = join(work, 'codes.txt');
+    const codes = Array.from({ length: LINKS }, (_, i) => `b${String(i).padStart(4, '0')}`);
+    writeFileSync(codesFile, `${codes.join('\n')}\n`);
+    const load = (url: string, seconds: number) =>
+      runWrk({ url, seconds, connections: CONNECTIONS, cpu: LOAD_CPU, script, scriptArgs: [codesFile] });
+
+    const bare = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/bare-server.mjs')], {});
+    let bareResult: WrkResult;
+    try {
+      await load(bare.url, WARMUP_SECONDS);
+      bareResult = await load(bare.url, SECONDS);
+    } finally {
+      await bare.stop();
+    }
+
+    const lp = await startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
+      PORT: '0',
+      LINKPULSE_DATABASE_URL: `sqlite:${join(work, 'bench.db')}`,
+      LINKPULSE_ADMIN_KEY: ADMIN_KEY,
+      LINKPULSE_TRUST_PROXY: 'loopback',
+      LINKPULSE_LOG_LEVEL: 'info',
+    });
+    let lpResult: WrkResult;
+    let check: LossCheck;
+    try {
+      await seedLinks(lp, codes);
+      const warmup = await load(lp.url, WARMUP_SECONDS);
+      lpResult = await load(lp.url, SECONDS);
+      check = await checkNoLoss(lp, codes, [warmup, lpResult]);
+    } finally {
+      await lp.stop();
+    }
+
+    const ratio = lpResult.rps / bareResult.rps;
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+      settings: { seconds: SECONDS, connections: CONNECTIONS, links: LINKS, pinned: { server: SERVER_CPU, load: LOAD_CPU } },
+      redirect: { bare: bareResult, linkpulse: lpResult, ratio: Number(ratio.toFixed(3)), target: 0.7 },
+      noLoss: check,
+    };
+    writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    printTable(bareResult, lpResult, ratio, check);
+    if (check.lost > 0) process.exitCode = 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function api(server: Started, path: string, init: RequestInit = {}): Promise<unknown> {
+  const res = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', ...init.headers },
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function seedLinks(server: Started, codes: string[]): Promise<void> {
+  for (let i = 0; i < codes.length; i += 50) {
+    await Promise.all(codes.slice(i, i + 50).map((code) =>
+      api(server, '/api/links', { method: 'POST', body: JSON.stringify({ url: `https://example.com/landing/${code}?src=bench`, code }) })));
+  }
+}
+
+interface LossCheck {
+  answered: number;
+  stored: number;
+  lost: number;
+  enrichedShare: number;
+  withCountryShare: number;
+}
+
+/** Every redirect wrk saw answered must be a stored click; wrk may abandon a few in flight at its end (stored, unseen). */
+async function checkNoLoss(server: Started, codes: string[], runs: WrkResult[]): Promise<LossCheck> {
+  const answered = runs.reduce((sum, r) => sum + r.requests - r.failures, 0);
+  const stats = (await api(server, '/api/stats?from=2000-01-01&to=2100-01-01&interval=month')) as { totals: { clicks: number } };
+  const sample: { browser: string | null; os: string | null; country: string | null; visitorId: string }[] = [];
+  for (const code of codes.slice(0, 10)) {
+    const page = (await api(server, `/api/links/${code}/clicks?limit=100`)) as { items: typeof sample };
+    sample.push(...page.items);
+  }
+  const share = (test: (c: (typeof sample)[number]) => boolean) => (sample.length === 0 ? 0 : sample.filter(test).length / sample.length);
+  return {
+    answered,
+    stored: stats.totals.clicks,
+    lost: Math.max(0, answered - stats.totals.clicks),
+    enrichedShare: Number(share((c) => c.browser !== null && c.os !== null && c.visitorId !== '').toFixed(3)),
+    withCountryShare: Number(share((c) => c.country !== null).toFixed(3)),
+  };
+}
+
+function printTable(bare: WrkResult, lp: WrkResult, ratio: number, check: LossCheck): void {
+  const row = (name: string, r: WrkResult) =>
+    `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.failures + r.socketErrors).padStart(7)}`;
+  const lines = [
+    `${'redirect (closed loop)'.padEnd(28)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
+    row('bare node:http 302', bare),
+    row('LinkPulse (SQLite, tracked)', lp),
+    `ratio LinkPulse / bare: ${ratio.toFixed(3)} (target ≥ 0.70)`,
+    `no loss: ${check.answered} answered, ${check.stored} stored, ${check.lost} lost; `
+      + `enriched ${(check.enrichedShare * 100).toFixed(1)}%, with country ${(check.withCountryShare * 100).toFixed(1)}%`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+}
+
+await main();
