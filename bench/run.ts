@@ -99,7 +99,7 @@ interface LossCheck {
 /** Every redirect wrk saw answered must be a stored click; wrk may abandon a few in flight at its end (stored, unseen). */
 async function checkNoLoss(server: Started, codes: string[], runs: WrkResult[]): Promise<LossCheck> {
   const answered = runs.reduce((sum, r) => sum + r.requests - r.failures, 0);
-  const stats = (await api(server, '/api/stats?from=2000-01-01&to=2100-01-01&interval=month')) as { totals: { clicks: number } };
+  const stats = (await api(server, '/api/stats?from=2020-01-01&to=2040-01-01&interval=month')) as { totals: { clicks: number } };
   const sample: { browser: string | null; os: string | null; country: string | null; visitorId: string }[] = [];
   for (const code of codes.slice(0, 10)) {
     const page = (await api(server, `/api/links/${code}/clicks?limit=100`)) as { items: typeof sample };

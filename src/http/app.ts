@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -6,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { LinkPulse } from '../composition-root.js';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { authenticator } from './auth.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
@@ -63,7 +65,19 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      // Strict: no inline script anywhere; the dashboard's code and styles are files of ours.
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"],
+        baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
   await app.register(formbody, { bodyLimit: 4096 });
   await app.register(rateLimit, {
     max: options.apiRateLimit ?? 6000,
@@ -95,6 +109,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     await app.register(routes, { lp });
   }
   await app.register(opsRoutes, { lp, metrics });
+  await app.register(dashboardRoutes, { lp });
   await app.register(redirectRoutes, { lp, metrics });
   return app;
 }

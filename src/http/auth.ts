@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../core/keys/api-key.js';
 import { ApiKeyService, type Principal } from '../core/keys/api-key-service.js';
+import { ForbiddenError } from '../core/shared/errors.js';
+import { isSameOrigin, sessionKey } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,13 +22,20 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** onRequest hook for /api: who is calling, and may they do this. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** onRequest hook for /api: who is calling (Bearer key, or the dashboard's cookie), and may they do this. */
 export function authenticator(keys: ApiKeyService) {
   return async (request: FastifyRequest): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public) return;
-    const principal = await keys.authenticate(bearerToken(request));
-    const needed: Role = config.role ?? (request.method === 'GET' || request.method === 'HEAD' ? 'viewer' : 'admin');
+    const bearer = bearerToken(request);
+    const cookie = bearer === undefined ? sessionKey(request) : undefined;
+    if (cookie !== undefined && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+      throw new ForbiddenError('A cookie-authenticated change must come from this site (Origin check)');
+    }
+    const principal = await keys.authenticate(bearer ?? cookie);
+    const needed: Role = config.role ?? (SAFE_METHODS.has(request.method) ? 'viewer' : 'admin');
     ApiKeyService.require(principal, needed);
     request.principal = principal;
   };

@@ -29,13 +29,15 @@ export interface TestServerOptions {
   readonly clock?: Clock;
   readonly database?: TestDatabase;
   readonly apiRateLimit?: number;
+  /** A fixed port, to restart a server where its clients expect it. */
+  readonly port?: number;
 }
 
 /** A real server on a real socket (port 0), on its own SQLite file unless a database is given. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await defaultKind.create());
   const config = loadConfig({
-    PORT: '0',
+    PORT: String(options.port ?? 0),
     LINKPULSE_DATABASE_URL: database.url,
     LINKPULSE_ADMIN_KEY: ADMIN_KEY,
     LINKPULSE_BASE_URL: 'http://sho.rt',
@@ -44,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const lp = await createLinkPulse(config, options.clock ? { clock: options.clock } : {});
   const app = await buildApp(lp, { apiRateLimit: options.apiRateLimit });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   return {
     url: address,
     lp,
@@ -73,4 +75,15 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.ms += ms;
   }
+}
+
+/** A port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { LinkPulse } from '../composition-root.js';
+import { problemOf, sendProblem } from '../http/problem.js';
+import { clearSession, isSameOrigin, sessionKey, setSession } from '../http/session-cookie.js';
+
+/** Built by `npm run build` (scripts/build-ui.mjs) from ui/. */
+export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
+
+const Session = Type.Object({ role: Type.String(), keyId: Type.String() });
+
+/** The dashboard: a static single-page app, and the cookie session it signs in with. */
+export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
+  const secure = lp.config.baseUrl.startsWith('https:');
+  const built = existsSync(`${UI_DIR}index.html`);
+
+  await app.register(fastifyStatic, { root: `${UI_DIR}assets`, prefix: '/assets/', decorateReply: true, index: false, wildcard: true, allowedPath: () => built });
+
+  const page = async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (!built) return sendProblem(reply, problemOf(503, 'The dashboard is not built; run `npm run build`'));
+    return reply.header('cache-control', 'no-store').sendFile('index.html', UI_DIR);
+  };
+  app.get('/dashboard', { schema: { hide: true } }, page);
+  app.get('/dashboard/links/:code', { schema: { hide: true } }, page);
+
+  app.get('/dashboard/session', { schema: { hide: true, response: { 200: Session } } }, async (request) => {
+    const principal = await lp.keys.authenticate(sessionKey(request));
+    return { role: principal.role, keyId: principal.keyId };
+  });
+
+  app.post('/dashboard/session', {
+    schema: { hide: true, body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 200 }) }), response: { 200: Session } },
+  }, async (request, reply) => {
+    if (!isSameOrigin(request)) return sendProblem(reply, problemOf(403, 'Sign in from this site'));
+    const principal = await lp.keys.authenticate(request.body.key.trim());
+    setSession(reply, request.body.key.trim(), secure);
+    return { role: principal.role, keyId: principal.keyId };
+  });
+
+  app.post('/dashboard/signout', { schema: { hide: true } }, async (request, reply) => {
+    if (!isSameOrigin(request)) return sendProblem(reply, problemOf(403, 'Sign out from this site'));
+    clearSession(reply, secure);
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,69 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, linkPath, type FieldError, type Link } from '../api.js';
+import { Field } from './field.js';
+
+/** datetime-local wants local wall time without zone. */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: (link: Link) => void; onDeleted: () => void }) {
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [message, setMessage] = useState('');
+
+  async function change(json: Record<string, unknown>) {
+    try {
+      onSaved(await api<Link>(linkPath(link.code), { method: 'PATCH', json }));
+      setErrors([]);
+      setMessage('Saved');
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setErrors(error.errors);
+      setMessage(error.message);
+    }
+  }
+
+  function save(event: Event) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    void change({
+      url: text('url'),
+      title: text('title') || null,
+      tags: text('tags').split(',').map((t) => t.trim()).filter(Boolean),
+      expiresAt: text('expiresAt') ? new Date(text('expiresAt')).toISOString() : null,
+      maxClicks: text('maxClicks') ? Number(text('maxClicks')) : null,
+      redirectType: Number(text('redirectType')),
+    });
+  }
+
+  async function remove() {
+    if (!window.confirm(`Delete ${link.code} and all its clicks? This cannot be undone.`)) return;
+    await api(linkPath(link.code), { method: 'DELETE' });
+    onDeleted();
+  }
+
+  return (
+    <form class="card editor" onSubmit={save} aria-label="Edit link" key={link.updatedAt}>
+      <h2>Edit</h2>
+      <Field label="Target URL" name="url" errors={errors}><input name="url" defaultValue={link.url} /></Field>
+      <Field label="Title" name="title" errors={errors}><input name="title" defaultValue={link.title ?? ''} /></Field>
+      <Field label="Tags (comma separated)" name="tags" errors={errors}><input name="tags" defaultValue={link.tags.join(', ')} /></Field>
+      <Field label="Expires" name="expiresAt" errors={errors}><input name="expiresAt" type="datetime-local" defaultValue={toLocalInput(link.expiresAt)} /></Field>
+      <Field label="Click limit" name="maxClicks" errors={errors}><input name="maxClicks" type="number" min={1} defaultValue={link.maxClicks === null ? '' : String(link.maxClicks)} /></Field>
+      <Field label="Redirect" name="redirectType" errors={errors}>
+        <select name="redirectType" defaultValue={String(link.redirectType)}>
+          {[302, 301, 307, 308].map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </Field>
+      {message && <p class={errors.length ? 'error' : 'muted'} role="status">{message}</p>}
+      <div class="actions">
+        <button type="submit">Save</button>
+        <button type="button" class="secondary" onClick={() => void change({ disabled: !link.disabled })}>{link.disabled ? 'Enable' : 'Disable'}</button>
+        <button type="button" class="danger" onClick={() => void remove()}>Delete</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, type Click, type Link, type Page, type Session, type Stats } from '../api.js';
+import { LinkForm } from '../components/link-form.js';
+import { TimeChart } from '../components/time-chart.js';
+import { browserTimeZone, countryLabel, formatNumber, formatTime } from '../format.js';
+import { subscribeClicks, useSettledRefresh } from '../live.js';
+import { addClickToStats } from '../stats-update.js';
+
+type Sort = 'created' | 'clicks';
+
+export function Overview({ session, navigate }: { session: Session; navigate: (path: string) => void }) {
+  const [stats, setStats] = useState<Stats | null>(null);
+  const [ticker, setTicker] = useState<Click[]>([]);
+  const [status, setStatus] = useState<'live' | 'reconnecting'>('reconnecting');
+  const [links, setLinks] = useState<Link[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<Sort>('created');
+  const query = useRef({ search, sort });
+  query.current = { search, sort };
+
+  const loadStats = useCallback(async () => {
+    setStats(await api<Stats>(`/api/stats?tz=${encodeURIComponent(browserTimeZone)}`));
+  }, []);
+
+  const loadLinks = useCallback(async (after: string | null) => {
+    const { search: q, sort: s } = query.current;
+    const params = new URLSearchParams({ limit: '20', sort: s, ...(q && { q }), ...(after && { cursor: after }) });
+    const page = await api<Page<Link>>(`/api/links?${params}`);
+    setLinks((current) => (after ? [...current, ...page.items] : page.items));
+    setCursor(page.nextCursor);
+  }, []);
+
+  useEffect(() => { void loadStats(); }, [loadStats]);
+  useEffect(() => {
+    const timer = setTimeout(() => void loadLinks(null), 200);
+    return () => clearTimeout(timer);
+  }, [search, sort, loadLinks]);
+
+  const settle = useSettledRefresh(loadStats);
+  useEffect(() => subscribeClicks('/api/live', (click) => {
+    setTicker((current) => [click, ...current].slice(0, 10));
+    setStats((current) => current && addClickToStats(current, click));
+    setLinks((current) => current.map((l) => (l.code === click.code ? { ...l, clicks: l.clicks + 1 } : l)));
+    settle();
+  }, setStatus, () => {
+    void loadStats();
+    void loadLinks(null);
+  }), [loadStats, loadLinks, settle]);
+
+  const open = (code: string) => (event: Event) => {
+    event.preventDefault();
+    navigate(`/dashboard/links/${encodeURIComponent(code)}`);
+  };
+
+  return (
+    <main>
+      <section class="totals" aria-label="Last 30 days">
+        <div class="card stat"><span>Clicks (30 days)</span><strong data-testid="total-clicks">{stats ? formatNumber(stats.totals.clicks) : '…'}</strong></div>
+        <div class="card stat"><span>Unique visitors</span><strong>{stats ? formatNumber(stats.totals.uniqueVisitors) : '…'}</strong></div>
+        <div class="card stat"><span>Humans / bots</span><strong>{stats ? `${formatNumber(stats.totals.humanClicks)} / ${formatNumber(stats.totals.botClicks)}` : '…'}</strong></div>
+        <div class="card stat"><span>Live</span><strong class={`status ${status}`} data-testid="live-status">{status === 'live' ? '● live' : '○ reconnecting'}</strong></div>
+      </section>
+
+      <section class="card">
+        <h2>Clicks over the last 30 days</h2>
+        {stats && <TimeChart series={stats.timeseries} label="Clicks per day, all links" />}
+      </section>
+
+      <div class="columns">
+        <section class="card" aria-label="Live clicks">
+          <h2>Live clicks</h2>
+          {ticker.length === 0 ? <p class="muted">Waiting for clicks…</p> : (
+            <ul class="ticker">
+              {ticker.map((c) => (
+                <li key={c.id}><a href={`/dashboard/links/${encodeURIComponent(c.code)}`} onClick={open(c.code)}>{c.code}</a> · {countryLabel(c.country)} · {c.browser ?? 'Unknown'} · {formatTime(c.at)}</li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="card" aria-label="Top links">
+          <h2>Top links</h2>
+          <ol class="top-links">
+            {(stats?.topLinks ?? []).map((t) => (
+              <li key={t.code}><a href={`/dashboard/links/${encodeURIComponent(t.code)}`} onClick={open(t.code)}>{t.code}</a> <span>{formatNumber(t.clicks)}</span></li>
+            ))}
+          </ol>
+        </section>
+      </div>
+
+      {session.role === 'admin' && <LinkForm onCreated={(link) => navigate(`/dashboard/links/${encodeURIComponent(link.code)}`)} />}
+
+      <section class="card" aria-label="Links">
+        <div class="list-head">
+          <h2>Links</h2>
+          <label class="inline">Search <input type="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} placeholder="code, URL or title" /></label>
+          <label class="inline">Sort <select value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as Sort)}>
+            <option value="created">Newest</option><option value="clicks">Most clicks</option>
+          </select></label>
+        </div>
+        <div class="table-scroll">
+          <table class="links">
+            <thead><tr><th>Code</th><th>Target</th><th>Clicks</th><th>Created</th></tr></thead>
+            <tbody>
+              {links.map((l) => (
+                <tr key={l.code}>
+                  <td><a href={`/dashboard/links/${encodeURIComponent(l.code)}`} onClick={open(l.code)}>{l.code}</a>{l.disabled && <span class="badge">disabled</span>}</td>
+                  <td class="url">{l.title && <strong>{l.title} </strong>}<span>{l.url}</span></td>
+                  <td data-testid={`clicks-${l.code}`}>{formatNumber(l.clicks)}</td>
+                  <td>{formatTime(l.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {links.length === 0 && <p class="muted">No links yet.</p>}
+        {cursor && <button type="button" class="secondary" onClick={() => void loadLinks(cursor)}>Load more</button>}
+      </section>
+    </main>
+  );
+}
