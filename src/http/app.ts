@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -9,6 +10,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { LinkPulse } from '../composition-root.js';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { authenticator } from './auth.js';
+import { redirectFastPath } from './redirect-fast-path.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
 import { installProblemHandlers } from './problem.js';
@@ -37,7 +39,17 @@ const PUBLIC_API_PATHS = /^\/api\/(docs(\/|$)|openapi\.json$)/;
 
 /** Builds the HTTP app around the services; listening and process life are `server.ts`'s job. */
 export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise<FastifyInstance> {
+  const metrics = new HttpMetrics();
+  const fastPath = redirectFastPath(lp, metrics);
   const serverOptions: FastifyServerOptions = {
+    serverFactory: (handler) => createServer((req, res) => {
+      fastPath(req, res).then((handled) => {
+        if (!handled) handler(req, res);
+      }, (error: unknown) => {
+        lp.log.error({ err: error }, 'redirect fast path failed');
+        if (!res.headersSent) handler(req, res);
+      });
+    }),
     loggerInstance: lp.log,
     // Per-request lines cost more than a redirect does; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -47,7 +59,6 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     routerOptions: { maxParamLength: 500 },
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
-  const metrics = new HttpMetrics();
 
   app.setValidatorCompiler(validatorCompiler);
   for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema]) {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { RedirectRequest } from '../../core/clicks/click-recorder.js';
 import { isPossibleCode, isReservedCode } from '../../core/links/code-rules.js';
 import type { Link } from '../../core/links/link.js';
 import { verifyPassword } from '../../core/links/password.js';
@@ -10,6 +9,7 @@ import { NotFoundError, UnavailableError } from '../../core/shared/errors.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { escapeHtml, htmlPage } from '../html.js';
 import type { HttpMetrics } from '../metrics.js';
+import { redirectRequest, safeSearch } from '../redirect-request.js';
 
 const Params = Type.Object({ code: Type.String() });
 
@@ -25,7 +25,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     const location = withForwardedQuery(link.url, safeSearch(search));
     if (request.method !== 'HEAD') {
       try {
-        await lp.recorder.record(link, redirectRequest(request));
+        await lp.recorder.record(link, redirectRequest(request.ip, request.headers));
       } catch (error) {
         if (error instanceof NotFoundError) throw error;
         request.log.error({ err: error }, 'click could not be stored');
@@ -56,26 +56,6 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     return redirect(request, reply, link, 303);
   });
 };
-
-function redirectRequest(request: FastifyRequest): RedirectRequest {
-  const { headers } = request;
-  return {
-    ip: request.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''),
-    userAgent: headers['user-agent'],
-    referer: headers.referer,
-    acceptLanguage: headers['accept-language'],
-  };
-}
-
-/** Whatever bytes the client sent, the Location header gets a valid, percent-encoded query. */
-function safeSearch(search: string): string {
-  if (search.length <= 1) return '';
-  try {
-    return new URL(`http://x/${search}`).search;
-  } catch {
-    return '';
-  }
-}
 
 function passwordPage(reply: FastifyReply, code: string, status: number): FastifyReply {
   const wrong = status === 401 ? '<p role="alert">That password is not right.</p>' : '';

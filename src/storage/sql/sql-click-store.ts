@@ -9,7 +9,7 @@ type ClickRow = Selectable<ClicksTable>;
 const ROWS_PER_INSERT = 500;
 
 export class SqlClickStore implements ClickStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(protected readonly db: Kysely<Database>) {}
 
   async insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]> {
     if (clicks.length === 0) return [];
@@ -46,7 +46,7 @@ export class SqlClickStore implements ClickStore {
   }
 }
 
-function toRow(c: NewClick): Omit<ClickRow, 'id'> {
+export function toRow(c: NewClick): Omit<ClickRow, 'id'> {
   return {
     link_id: c.linkId,
     at: c.at,

@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely } from 'kysely';
+import type { ClickStore } from '../../core/clicks/click-store.js';
 import type { Storage } from '../../core/storage.js';
 import { migrationProvider } from '../migrations/index.js';
 import type { Database, SqlDialect } from '../schema.js';
@@ -12,14 +13,14 @@ import { isDatabaseUnavailable } from './unavailable.js';
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
 export class SqlStorage implements Storage {
   readonly links: SqlLinkStore;
-  readonly clicks: SqlClickStore;
+  readonly clicks: ClickStore;
   readonly analytics: SqlAnalyticsStore;
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
 
-  constructor(readonly kind: SqlDialect, private readonly db: Kysely<Database>) {
+  constructor(readonly kind: SqlDialect, private readonly db: Kysely<Database>, clicks?: ClickStore) {
     this.links = new SqlLinkStore(db);
-    this.clicks = new SqlClickStore(db);
+    this.clicks = clicks ?? new SqlClickStore(db);
     this.analytics = new SqlAnalyticsStore(db);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
+import { SqliteClickStore } from './sqlite-click-store.js';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -18,7 +19,8 @@ export function openSqliteStorage(path: string): SqlStorage {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = OFF');
-  return new SqlStorage('sqlite', new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }));
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  return new SqlStorage('sqlite', db, new SqliteClickStore(db, database));
 }
 
 /**

@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyAddr from '@fastify/proxy-addr';
+import type { TrustProxy } from '../config.js';
+import { CUSTOM_CODE_PATTERN, isReservedCode } from '../core/links/code-rules.js';
+import { withForwardedQuery } from '../core/links/target-url.js';
+import { NotFoundError } from '../core/shared/errors.js';
+import type { LinkPulse } from '../composition-root.js';
+import type { HttpMetrics } from './metrics.js';
+import { problemOf } from './problem.js';
+import { redirectRequest, safeSearch } from './redirect-request.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/**
+ * The redirect is the hot path, so it is answered before Fastify's router and hooks: a link that
+ * resolves (cache, then database) is redirected here, after its click is committed. Everything
+ * else — unknown, gone or protected links, every other route — goes on to Fastify, whose
+ * redirect route answers the same way.
+ */
+export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
+  const clientIp = clientIpOf(lp.config.trustProxy);
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const code = url.slice(1, queryAt === -1 ? undefined : queryAt);
+    if (!CUSTOM_CODE_PATTERN.test(code) || isReservedCode(code)) return false;
+    const started = process.hrtime.bigint();
+    const link = await lp.links.resolve(code).catch(() => undefined);
+    if (!link || link.passwordHash !== null) return false;
+
+    if (req.method === 'GET') {
+      try {
+        await lp.recorder.record(link, redirectRequest(clientIp(req), req.headers));
+      } catch (error) {
+        if (error instanceof NotFoundError) return false;
+        lp.log.error({ err: error }, 'click could not be stored');
+        res.writeHead(503, { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '1' });
+        res.end(JSON.stringify(problemOf(503, 'The click could not be stored; try again')));
+        return true;
+      }
+      metrics.clicksStored.inc();
+    }
+    const location = withForwardedQuery(link.url, safeSearch(queryAt === -1 ? '' : url.slice(queryAt)));
+    res.writeHead(link.redirectType, { location, 'cache-control': 'private, no-store', 'content-length': '0' });
+    res.end();
+    metrics.redirects.inc({ status: link.redirectType });
+    metrics.requestDuration.observe({ method: req.method, route: '/:code', status: link.redirectType }, Number(process.hrtime.bigint() - started) / 1e9);
+    return true;
+  };
+}
+
+/** The client's address as Fastify's trustProxy would tell it. */
+function clientIpOf(trust: TrustProxy | undefined): (req: IncomingMessage) => string {
+  if (trust === undefined) return (req) => req.socket.remoteAddress ?? '';
+  const trusted = typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : proxyAddr.compile(trust);
+  return (req) => proxyAddr(req, trusted);
+}
