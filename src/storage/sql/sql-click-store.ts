@@ -39,7 +39,9 @@ export class SqlClickStore implements ClickStore {
     if (query.linkId !== undefined) select = select.where('link_id', '=', query.linkId);
     if (query.before) {
       const { value, id } = query.before;
-      select = select.where((eb) => eb.or([eb('at', '<', value), eb.and([eb('at', '=', value), eb('id', '<', id)])]));
+      // The plain bound lets the index range stop at the cursor instead of filtering from the top.
+      select = select.where('at', '<=', value)
+        .where((eb) => eb.or([eb('at', '<', value), eb.and([eb('at', '=', value), eb('id', '<', id)])]));
     }
     const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map(toClick);

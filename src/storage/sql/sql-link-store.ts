@@ -59,7 +59,9 @@ export class SqlLinkStore implements LinkStore {
     }
     if (query.after) {
       const { value, id } = query.after;
-      select = select.where((eb) => eb.or([eb(column, '<', value), eb.and([eb(column, '=', value), eb('id', '<', id)])]));
+      // The plain bound lets the index range stop at the cursor instead of filtering from the top.
+      select = select.where(column, '<=', value)
+        .where((eb) => eb.or([eb(column, '<', value), eb.and([eb(column, '=', value), eb('id', '<', id)])]));
     }
     const rows = await select.orderBy(column, 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return this.withTags(rows);
