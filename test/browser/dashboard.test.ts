@@ -152,6 +152,17 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(new Set(ids).size, 2);
   });
 
+  it('ticks live clicks on the overview', async () => {
+    await page.click('a.brand');
+    await page.waitForSelector('[data-testid=live-status]:has-text("live")');
+    const before = Number((await page.textContent('[data-testid=total-clicks]'))?.replace(/\D/g, ''));
+    await fetch(`${server.url}/spring`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' } });
+    await page.locator('ul.ticker li', { hasText: 'spring' }).first().waitFor({ timeout: 1000 });
+    await page.locator('[data-testid=total-clicks]', { hasText: String(before + 1) }).waitFor({ timeout: 1000 });
+    await page.click('a:has-text("spring") >> nth=0');
+    await page.waitForSelector('form[aria-label="Edit link"]');
+  });
+
   it('edits, disables and deletes a link', async () => {
     await page.fill('form[aria-label="Edit link"] input[name=title]', 'Summer sale');
     await page.click('form[aria-label="Edit link"] button[type=submit]');
@@ -163,5 +174,12 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
     await page.click('form[aria-label="Edit link"] button:has-text("Delete")');
     await page.waitForURL(/\/dashboard$/);
     assert.equal((await server.api('/api/links/spring')).status, 404);
+  });
+
+  it('signs out, and the cookie no longer opens the API', async () => {
+    await page.click('button:has-text("Sign out")');
+    await page.waitForSelector('form[aria-label="Sign in"]');
+    assert.equal((await admin.cookies()).some((c) => c.name === 'lp_key'), false);
+    assert.equal(await page.evaluate('fetch("/api/links").then((r) => r.status)'), 401);
   });
 });
