@@ -5,7 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { commandExists, startServer, type Started } from './lib/processes.js';
+import { liveLatency } from './lib/live-latency.js';
+import { rssMb } from './lib/rss.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,37 +41,70 @@ async function main(): Promise<void> {
       await bare.stop();
     }
 
-    const lp = await startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
-      PORT: '0',
-      LINKPULSE_DATABASE_URL: `sqlite:${join(work, 'bench.db')}`,
-      LINKPULSE_ADMIN_KEY: ADMIN_KEY,
-      LINKPULSE_TRUST_PROXY: 'loopback',
-      LINKPULSE_LOG_LEVEL: 'info',
-    });
-    let lpResult: WrkResult;
-    let check: LossCheck;
-    try {
-      await seedLinks(lp, codes);
-      const warmup = await load(lp.url, WARMUP_SECONDS);
-      lpResult = await load(lp.url, SECONDS);
-      check = await checkNoLoss(lp, codes, [warmup, lpResult]);
-    } finally {
-      await lp.stop();
-    }
+    const sqlite = await scenario('sqlite', `sqlite:${join(work, 'bench.db')}`, codes, load);
+    const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
+    const postgres = postgresServer ? await withPostgresDatabase(postgresServer, (url) => scenario('postgres', url, codes, load)) : undefined;
 
-    const ratio = lpResult.rps / bareResult.rps;
+    const ratio = (r: ScenarioResult) => Number((r.redirect.rps / bareResult.rps).toFixed(3));
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
       settings: { seconds: SECONDS, connections: CONNECTIONS, links: LINKS, pinned: { server: SERVER_CPU, load: LOAD_CPU } },
-      redirect: { bare: bareResult, linkpulse: lpResult, ratio: Number(ratio.toFixed(3)), target: 0.7 },
-      noLoss: check,
+      bare: bareResult,
+      sqlite: { ...sqlite, ratio: ratio(sqlite), target: 0.7 },
+      ...(postgres && { postgres: { ...postgres, ratio: ratio(postgres), target: 0.5 } }),
     };
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    printTable(bareResult, lpResult, ratio, check);
-    if (check.lost > 0) process.exitCode = 1;
+    printTable(bareResult, [sqlite, ...(postgres ? [postgres] : [])], ratio);
+    if (!postgres) process.stdout.write('(PostgreSQL not measured: set BENCH_POSTGRES_URL=postgres://… to include it)\n');
+    if (sqlite.noLoss.lost > 0 || (postgres?.noLoss.lost ?? 0) > 0) process.exitCode = 1;
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface ScenarioResult {
+  database: 'sqlite' | 'postgres';
+  redirect: WrkResult;
+  noLoss: LossCheck;
+  live: Awaited<ReturnType<typeof liveLatency>>;
+  rssMbAfterLoad: number;
+}
+
+/** One LinkPulse server on one database: throughput under the bench load, no loss, live latency, memory. */
+async function scenario(database: 'sqlite' | 'postgres', url: string, codes: string[], load: (url: string, seconds: number) => Promise<WrkResult>): Promise<ScenarioResult> {
+  const lp = await startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
+    PORT: '0',
+    LINKPULSE_DATABASE_URL: url,
+    LINKPULSE_ADMIN_KEY: ADMIN_KEY,
+    LINKPULSE_TRUST_PROXY: 'loopback',
+    LINKPULSE_LOG_LEVEL: 'info',
+  });
+  try {
+    await seedLinks(lp, codes);
+    const warmup = await load(lp.url, WARMUP_SECONDS);
+    const redirect = await load(lp.url, SECONDS);
+    const noLoss = await checkNoLoss(lp, codes, [warmup, redirect]);
+    const rssMbAfterLoad = rssMb(lp.child.pid);
+    const live = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
+    return { database, redirect, noLoss, live, rssMbAfterLoad };
+  } finally {
+    await lp.stop();
+  }
+}
+
+async function withPostgresDatabase<T>(serverUrl: string, run: (url: string) => Promise<T>): Promise<T> {
+  const name = `linkpulse_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  try {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return await run(url.href);
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
   }
 }
 
@@ -115,16 +151,20 @@ async function checkNoLoss(server: Started, codes: string[], runs: WrkResult[]):
   };
 }
 
-function printTable(bare: WrkResult, lp: WrkResult, ratio: number, check: LossCheck): void {
+function printTable(bare: WrkResult, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
   const row = (name: string, r: WrkResult) =>
-    `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.failures + r.socketErrors).padStart(7)}`;
+    `${name.padEnd(30)} ${r.rps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.failures + r.socketErrors).padStart(7)}`;
   const lines = [
-    `${'redirect (closed loop)'.padEnd(28)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
+    `${'redirect (closed loop)'.padEnd(30)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
     row('bare node:http 302', bare),
-    row('LinkPulse (SQLite, tracked)', lp),
-    `ratio LinkPulse / bare: ${ratio.toFixed(3)} (target ≥ 0.70)`,
-    `no loss: ${check.answered} answered, ${check.stored} stored, ${check.lost} lost; `
-      + `enriched ${(check.enrichedShare * 100).toFixed(1)}%, with country ${(check.withCountryShare * 100).toFixed(1)}%`,
+    ...scenarios.map((s) => row(`LinkPulse on ${s.database}`, s.redirect)),
+    '',
+    ...scenarios.flatMap((s) => [
+      `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}); `
+        + `no loss: ${s.noLoss.answered} answered, ${s.noLoss.stored} stored, ${s.noLoss.lost} lost; `
+        + `enriched ${(s.noLoss.enrichedShare * 100).toFixed(1)}%, with country ${(s.noLoss.withCountryShare * 100).toFixed(1)}%`,
+      `${s.database}: live click → SSE event p50 ${s.live.p50Ms} ms, p99 ${s.live.p99Ms} ms (${s.live.samples} events at 200/s); RSS after load ${s.rssMbAfterLoad} MB`,
+    ]),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }

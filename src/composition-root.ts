@@ -67,6 +67,8 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     visitors: new VisitorIdentifier(storage.salts, clock),
     clock,
     ipStorage: config.ipStorage,
+    // PostgreSQL takes several batches at once from its pool; SQLite has one writer.
+    writeConcurrency: storage.kind === 'postgres' ? 4 : 1,
   });
   return {
     config,

@@ -43,4 +43,32 @@ describe('group commit', () => {
     await committer.flush();
     assert.equal(committer.pending, 0);
   });
+
+  it('keeps up to maxConcurrentWrites batches in flight, and flush waits for all of them', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const releases: (() => void)[] = [];
+    const committer = new GroupCommitter<number, number>(async (items) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise<void>((r) => releases.push(r));
+      inFlight--;
+      return items;
+    }, 500, 2);
+    const submitted: Promise<number>[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      submitted.push(committer.submit(turn));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(most, 2, 'two batches run at once, the third waits');
+    let flushed = false;
+    const flushing = committer.flush().then(() => { flushed = true; });
+    while (releases.length > 0 || inFlight > 0) {
+      releases.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await flushing;
+    assert.ok(flushed);
+    assert.deepEqual(await Promise.all(submitted), [0, 1, 2]);
+  });
 });

@@ -11,6 +11,7 @@ import { parseReferrer, primaryLanguage } from './request-facts.js';
 import { VisitorIdentifier } from './visitor-id.js';
 
 export const MAX_USER_AGENT_LENGTH = 1024;
+const MAX_BATCH = 500;
 
 /** What the HTTP adapter knows about one redirect request. */
 export interface RedirectRequest {
@@ -28,6 +29,8 @@ export interface ClickRecorderDeps {
   readonly visitors: VisitorIdentifier;
   readonly clock: Clock;
   readonly ipStorage: IpStorage;
+  /** Batches of clicks written at once: 1 where the database has one writer. */
+  readonly writeConcurrency?: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export class ClickRecorder {
       });
       if (events.length > 0) deps.bus.publish(events);
       return stored;
-    });
+    }, MAX_BATCH, deps.writeConcurrency ?? 1);
   }
 
   /** Resolves once the click is committed: the redirect may be answered then, not before. */

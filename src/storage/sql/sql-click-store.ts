@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import type { ClickPageQuery, ClickStore } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database } from '../schema.js';
@@ -8,15 +8,21 @@ type ClickRow = Selectable<ClicksTable>;
 // 14 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
 const ROWS_PER_INSERT = 500;
 
+/**
+ * Clicks over Kysely. The batch write here is PostgreSQL's (it locks with FOR UPDATE);
+ * SQLite replaces it with prepared statements (sqlite-click-store.ts). Reads serve both.
+ */
 export class SqlClickStore implements ClickStore {
   constructor(protected readonly db: Kysely<Database>) {}
 
   async insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]> {
     if (clicks.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      // A link deleted while its redirect was in flight takes the click with it.
+      // A link deleted while its redirect was in flight takes the click with it. Locking the links
+      // in id order first means two nodes' batches over the same links queue up instead of deadlocking.
       const linkIds = [...new Set(clicks.map((c) => c.linkId))];
-      const live = new Set((await trx.selectFrom('links').select('id').where('id', 'in', linkIds).execute()).map((r) => Number(r.id)));
+      const rows = await trx.selectFrom('links').select('id').where('id', 'in', linkIds).orderBy('id').forUpdate().execute();
+      const live = new Set(rows.map((r) => Number(r.id)));
       const kept = clicks.filter((c) => live.has(c.linkId));
       const ids: number[] = [];
       for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
@@ -26,8 +32,10 @@ export class SqlClickStore implements ClickStore {
       }
       const perLink = new Map<number, number>();
       for (const c of kept) perLink.set(c.linkId, (perLink.get(c.linkId) ?? 0) + 1);
-      for (const [linkId, n] of perLink) {
-        await trx.updateTable('links').set((eb) => ({ click_count: eb('click_count', '+', n) })).where('id', '=', linkId).execute();
+      if (perLink.size > 0) {
+        // One statement for every link of the batch: a round trip each would dominate the batch.
+        const deltas = sql.join([...perLink].map(([id, n]) => sql`(cast(${id} as bigint), cast(${n} as bigint))`));
+        await sql`update links set click_count = click_count + v.column2 from (values ${deltas}) as v where links.id = v.column1`.execute(trx);
       }
       let next = 0;
       return clicks.map((c) => (live.has(c.linkId) ? { ...c, id: ids[next++] as number } : null));
