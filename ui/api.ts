@@ -11,43 +11,11 @@ export class ApiError extends Error {
   }
 }
 
-export interface Link {
-  code: string;
-  shortUrl: string;
-  url: string;
-  title: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string | null;
-  maxClicks: number | null;
-  redirectType: number;
-  disabled: boolean;
-  hasPassword: boolean;
-  clicks: number;
-}
-
-export interface Click {
-  id: number;
-  code: string;
-  at: string;
-  ip: string | null;
-  country: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string;
-  bot: boolean;
-  referrer: string | null;
-  referrerHost: string | null;
-  language: string | null;
-  userAgent: string | null;
-  visitorId: string;
-}
-
-export interface KeyCount {
-  key: string | null;
-  clicks: number;
-}
+// The API's own shapes, imported as types only (nothing of the server is bundled).
+export type { LinkView as Link } from '../src/core/links/link-view.js';
+export type { ClickView as Click } from '../src/core/clicks/click-view.js';
+export type { KeyCount } from '../src/core/analytics/analytics-store.js';
+import type { KeyCount } from '../src/core/analytics/analytics-store.js';
 
 export interface Stats {
   code: string | null;
