@@ -17,7 +17,6 @@ export interface LinkStore {
   /** Inserts the link, or answers 'code-taken' when the code exists already. */
   insert(link: NewLink): Promise<Link | 'code-taken'>;
   findByCode(code: string): Promise<Link | undefined>;
-  findById(id: number): Promise<Link | undefined>;
   /** Up to `limit` links in the query's order. */
   list(query: LinkQuery): Promise<Link[]>;
   update(code: string, changes: LinkChanges): Promise<Link | undefined>;

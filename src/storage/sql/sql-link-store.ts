@@ -39,11 +39,6 @@ export class SqlLinkStore implements LinkStore {
     return row && (await this.withTags([row]))[0];
   }
 
-  async findById(id: number): Promise<Link | undefined> {
-    const row = await this.db.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && (await this.withTags([row]))[0];
-  }
-
   async list(query: LinkQuery): Promise<Link[]> {
     const column = query.sort === 'clicks' ? 'click_count' : 'created_at';
     let select = this.db.selectFrom('links').selectAll();
