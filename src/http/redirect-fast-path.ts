@@ -2,12 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 import type { TrustProxy } from '../config.js';
 import { CUSTOM_CODE_PATTERN, isReservedCode } from '../core/links/code-rules.js';
-import { withForwardedQuery } from '../core/links/target-url.js';
-import { NotFoundError } from '../core/shared/errors.js';
+import { UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
 import type { HttpMetrics } from './metrics.js';
 import { problemOf } from './problem.js';
-import { redirectRequest, safeSearch } from './redirect-request.js';
+import { followLink } from './redirect-request.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -29,22 +28,17 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
     const link = await lp.links.resolve(code).catch(() => undefined);
     if (!link || link.passwordHash !== null) return false;
 
-    if (req.method === 'GET') {
-      try {
-        await lp.recorder.record(link, redirectRequest(clientIp(req), req.headers));
-      } catch (error) {
-        if (error instanceof NotFoundError) return false;
-        lp.log.error({ err: error }, 'click could not be stored');
-        res.writeHead(503, { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '1' });
-        res.end(JSON.stringify(problemOf(503, 'The click could not be stored; try again')));
-        return true;
-      }
-      metrics.clicksStored.inc();
+    let location: string;
+    try {
+      location = await followLink(lp, metrics, link, { method: req.method, url, ip: clientIp(req), headers: req.headers }, link.redirectType);
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) return false; // deleted meanwhile: Fastify answers 404
+      res.writeHead(503, { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '1' });
+      res.end(JSON.stringify(problemOf(503, error.message)));
+      return true;
     }
-    const location = withForwardedQuery(link.url, safeSearch(queryAt === -1 ? '' : url.slice(queryAt)));
     res.writeHead(link.redirectType, { location, 'cache-control': 'private, no-store', 'content-length': '0' });
     res.end();
-    metrics.redirects.inc({ status: link.redirectType });
     metrics.requestDuration.observe({ method: req.method, route: '/:code', status: link.redirectType }, Number(process.hrtime.bigint() - started) / 1e9);
     return true;
   };

@@ -1,8 +1,41 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RedirectRequest } from '../core/clicks/click-recorder.js';
+import type { Link } from '../core/links/link.js';
+import { withForwardedQuery } from '../core/links/target-url.js';
+import { NotFoundError, UnavailableError } from '../core/shared/errors.js';
+import type { LinkPulse } from '../composition-root.js';
+import type { HttpMetrics } from './metrics.js';
 
-/** What the click pipeline needs to know about a redirect request. */
-export function redirectRequest(ip: string, headers: IncomingHttpHeaders): RedirectRequest {
+/** A redirect request as both the fast path and the Fastify route see it. */
+export interface IncomingRedirect {
+  readonly method: string;
+  readonly url: string;
+  readonly ip: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/**
+ * Stores the click (not for HEAD) and answers where to send the client. Resolves only after the
+ * click's commit: a redirect that was answered is a click that was stored. A click that cannot be
+ * stored is an UnavailableError (503); a link deleted meanwhile, a NotFoundError.
+ */
+export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link, request: IncomingRedirect, status: number): Promise<string> {
+  if (request.method !== 'HEAD') {
+    try {
+      await lp.recorder.record(link, redirectRequest(request.ip, request.headers));
+    } catch (error) {
+      if (error instanceof NotFoundError) throw error;
+      lp.log.error({ err: error }, 'click could not be stored');
+      throw new UnavailableError('The click could not be stored; try again');
+    }
+    metrics.clicksStored.inc();
+  }
+  metrics.redirects.inc({ status });
+  const queryAt = request.url.indexOf('?');
+  return withForwardedQuery(link.url, safeSearch(queryAt === -1 ? '' : request.url.slice(queryAt)));
+}
+
+function redirectRequest(ip: string, headers: IncomingHttpHeaders): RedirectRequest {
   return {
     ip: ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''),
     userAgent: headers['user-agent'],
@@ -12,7 +45,7 @@ export function redirectRequest(ip: string, headers: IncomingHttpHeaders): Redir
 }
 
 /** Whatever bytes the client sent, the Location header gets a valid, percent-encoded query. */
-export function safeSearch(search: string): string {
+function safeSearch(search: string): string {
   if (search.length <= 1) return '';
   try {
     return new URL(`http://x/${search}`).search;

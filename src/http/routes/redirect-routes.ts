@@ -4,12 +4,11 @@ import { Type } from 'typebox';
 import { isPossibleCode, isReservedCode } from '../../core/links/code-rules.js';
 import type { Link } from '../../core/links/link.js';
 import { verifyPassword } from '../../core/links/password.js';
-import { withForwardedQuery } from '../../core/links/target-url.js';
-import { NotFoundError, UnavailableError } from '../../core/shared/errors.js';
+import { NotFoundError } from '../../core/shared/errors.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { escapeHtml, htmlPage } from '../html.js';
 import type { HttpMetrics } from '../metrics.js';
-import { redirectRequest, safeSearch } from '../redirect-request.js';
+import { followLink } from '../redirect-request.js';
 
 const Params = Type.Object({ code: Type.String() });
 
@@ -19,21 +18,8 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     return lp.links.resolve(code);
   }
 
-  /** Stores the click, then answers: a redirect that was answered is a click that is stored. */
   async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
-    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    const location = withForwardedQuery(link.url, safeSearch(search));
-    if (request.method !== 'HEAD') {
-      try {
-        await lp.recorder.record(link, redirectRequest(request.ip, request.headers));
-      } catch (error) {
-        if (error instanceof NotFoundError) throw error;
-        request.log.error({ err: error }, 'click could not be stored');
-        throw new UnavailableError('The click could not be stored; try again');
-      }
-      metrics.clicksStored.inc();
-    }
-    metrics.redirects.inc({ status });
+    const location = await followLink(lp, metrics, link, request, status);
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
 
