@@ -32,7 +32,7 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
     try {
       location = await followLink(lp, metrics, link, { method: req.method, url, ip: clientIp(req), headers: req.headers }, link.redirectType);
     } catch (error) {
-      if (!(error instanceof UnavailableError)) return false; // deleted meanwhile: Fastify answers 404
+      if (!(error instanceof UnavailableError)) return false; // deleted or used up meanwhile: Fastify answers 404 / 410
       res.writeHead(503, { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '1' });
       res.end(JSON.stringify(problemOf(503, error.message)));
       return true;

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RedirectRequest } from '../core/clicks/click-recorder.js';
 import type { Link } from '../core/links/link.js';
 import { withForwardedQuery } from '../core/links/target-url.js';
-import { NotFoundError, UnavailableError } from '../core/shared/errors.js';
+import { GoneError, NotFoundError, UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
 import type { HttpMetrics } from './metrics.js';
 
@@ -24,7 +24,7 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
     try {
       await lp.recorder.record(link, redirectRequest(request.ip, request.headers));
     } catch (error) {
-      if (error instanceof NotFoundError) throw error;
+      if (error instanceof NotFoundError || error instanceof GoneError) throw error;
       lp.log.error({ err: error }, 'click could not be stored');
       throw new UnavailableError('The click could not be stored; try again');
     }

@@ -90,6 +90,15 @@ describe('redirects', () => {
     assert.equal((await clicksOf(server, 'off')).length, 0);
   });
 
+  it('answers exactly maxClicks redirects to a burst, and 410 to the rest', async () => {
+    await link({ code: 'burst', maxClicks: 5 });
+    const statuses = await Promise.all(Array.from({ length: 40 }, () => visit('/burst').then((r) => r.status)));
+    assert.equal(statuses.filter((s) => s === 302).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 410).length, 35);
+    assert.equal((await clicksOf(server, 'burst')).length, 5);
+    assert.equal((await (await server.api('/api/links/burst')).json()).clicks, 5);
+  });
+
   it('ignores X-Forwarded-For without a trusted proxy', async () => {
     await link({ code: 'xff' });
     await visit('/xff', { headers: { 'x-forwarded-for': '8.8.8.8' } });

@@ -80,13 +80,26 @@ for (const kind of DATABASE_KINDS) {
       const stored = await storage.clicks.insertBatch([
         newClick(a.id, T0 + 1), newClick(b.id, T0 + 2), newClick(999_999, T0 + 3), newClick(a.id, T0 + 4, { bot: true, device: 'bot' }),
       ]);
-      assert.equal(stored[2], null);
-      const [s0, s1, , s3] = stored;
+      assert.equal(stored[2], 'link-deleted');
+      const [s0, s1, s3] = [0, 1, 3].map((i) => {
+        const outcome = stored[i];
+        return typeof outcome === 'object' ? outcome : assert.fail(`click ${i} not stored: ${outcome}`);
+      });
       assert.ok(s0 && s1 && s3 && s0.id < s1.id && s1.id < s3.id);
       assert.equal(s0.at, T0 + 1);
       assert.equal(s3.bot, true);
       assert.equal((await storage.links.findByCode('batchA'))?.clicks, 2);
       assert.equal((await storage.links.findByCode('batchB'))?.clicks, 1);
+    });
+
+    it('never stores more clicks than a link allows, across batches', async () => {
+      const link = (await storage.links.insert(newLink('budget', { maxClicks: 3 }))) as { id: number };
+      const first = await storage.clicks.insertBatch([newClick(link.id, T0 + 1), newClick(link.id, T0 + 2)]);
+      assert.ok(first.every((o) => typeof o === 'object'));
+      const second = await storage.clicks.insertBatch([newClick(link.id, T0 + 3), newClick(link.id, T0 + 4), newClick(link.id, T0 + 5)]);
+      assert.deepEqual(second.map((o) => (typeof o === 'object' ? 'stored' : o)), ['stored', 'link-exhausted', 'link-exhausted']);
+      assert.equal((await storage.links.findByCode('budget'))?.clicks, 3);
+      assert.equal((await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 10 })).length, 3);
     });
 
     it('pages clicks newest first and deletes them with their link', async () => {

@@ -1,10 +1,10 @@
 import type { Clock } from '../shared/clock.js';
-import { NotFoundError } from '../shared/errors.js';
+import { GoneError, NotFoundError } from '../shared/errors.js';
 import { GroupCommitter } from '../shared/group-commit.js';
 import type { Link } from '../links/link.js';
 import type { Click, ClickRecorded, NewClick } from './click.js';
 import type { ClickBus } from './click-bus.js';
-import type { ClickStore } from './click-store.js';
+import type { ClickStore, StoreOutcome } from './click-store.js';
 import type { GeoLookup, UserAgentParser } from './enrichment.js';
 import { storedIp, type IpStorage } from './ip-policy.js';
 import { parseReferrer, primaryLanguage } from './request-facts.js';
@@ -38,15 +38,15 @@ export interface ClickRecorderDeps {
  * apply the privacy policy, store with group commit, then announce.
  */
 export class ClickRecorder {
-  private readonly committer: GroupCommitter<{ click: NewClick; code: string }, Click | null>;
+  private readonly committer: GroupCommitter<{ click: NewClick; code: string }, StoreOutcome>;
 
   constructor(private readonly deps: ClickRecorderDeps) {
     this.committer = new GroupCommitter(async (batch) => {
       const stored = await deps.clicks.insertBatch(batch.map((item) => item.click));
       // Announced after the commit, once per batch: live views never show a click that is not stored.
       const events: ClickRecorded[] = [];
-      stored.forEach((click, i) => {
-        if (click) events.push({ code: (batch[i] as { code: string }).code, click });
+      stored.forEach((outcome, i) => {
+        if (typeof outcome === 'object') events.push({ code: (batch[i] as { code: string }).code, click: outcome });
       });
       if (events.length > 0) deps.bus.publish(events);
       return stored;
@@ -57,7 +57,8 @@ export class ClickRecorder {
   async record(link: Link, request: RedirectRequest): Promise<Click> {
     const click = await this.enrich(link, request);
     const stored = await this.committer.submit({ click, code: link.code });
-    if (stored === null) throw new NotFoundError(`The link "${link.code}" was deleted`);
+    if (stored === 'link-deleted') throw new NotFoundError(`The link "${link.code}" was deleted`);
+    if (stored === 'link-exhausted') throw new GoneError(`The link "${link.code}" has used up its clicks`);
     return stored;
   }
 

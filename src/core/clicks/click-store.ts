@@ -1,4 +1,7 @@
 import type { Click, NewClick } from './click.js';
+import type { Refusal } from './click-admission.js';
+
+export type StoreOutcome = Click | Refusal;
 
 export type BotFilter = 'include' | 'exclude' | 'only';
 
@@ -23,10 +26,10 @@ export interface ClickPageQuery {
 export interface ClickStore {
   /**
    * Stores all clicks in one transaction and adds them to their links' counts.
-   * Resolves only once the transaction is committed. A click whose link was deleted meanwhile
-   * is not stored: its place in the answer is null.
+   * Resolves only once the transaction is committed. A click whose link was deleted meanwhile,
+   * or whose link has used up its `maxClicks`, is not stored: its answer says why (admitClicks).
    */
-  insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]>;
+  insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]>;
   /** Newest first. */
   list(query: ClickPageQuery): Promise<Click[]>;
 }

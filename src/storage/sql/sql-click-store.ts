@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
-import type { ClickPageQuery, ClickStore } from '../../core/clicks/click-store.js';
+import { admitClicks, type Refusal } from '../../core/clicks/click-admission.js';
+import type { ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database } from '../schema.js';
 
 type ClickRow = Selectable<ClicksTable>;
@@ -15,30 +16,34 @@ const ROWS_PER_INSERT = 500;
 export class SqlClickStore implements ClickStore {
   constructor(protected readonly db: Kysely<Database>) {}
 
-  async insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]> {
+  async insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      // A link deleted while its redirect was in flight takes the click with it. Locking the links
-      // in id order first means two nodes' batches over the same links queue up instead of deadlocking.
+      // Locking the links in id order first means two nodes' batches over the same links queue up
+      // instead of deadlocking, and click budgets are checked against counts no one else can move.
       const linkIds = [...new Set(clicks.map((c) => c.linkId))];
-      const rows = await trx.selectFrom('links').select('id').where('id', 'in', linkIds).orderBy('id').forUpdate().execute();
-      const live = new Set(rows.map((r) => Number(r.id)));
-      const kept = clicks.filter((c) => live.has(c.linkId));
+      const rows = await trx.selectFrom('links').select(['id', 'click_count', 'max_clicks'])
+        .where('id', 'in', linkIds).orderBy('id').forUpdate().execute();
+      const { verdicts, perLink } = admitClicks(clicks, new Map(rows.map((r) => [Number(r.id), {
+        clickCount: Number(r.click_count), maxClicks: r.max_clicks === null ? null : Number(r.max_clicks),
+      }])));
+      const kept = clicks.filter((_c, i) => verdicts[i] === 'store');
       const ids: number[] = [];
       for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
         const rows = await trx.insertInto('clicks').values(kept.slice(i, i + ROWS_PER_INSERT).map(toRow)).returning('id').execute();
         // One statement numbers its rows in order on both databases; RETURNING need not list them so.
         ids.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
       }
-      const perLink = new Map<number, number>();
-      for (const c of kept) perLink.set(c.linkId, (perLink.get(c.linkId) ?? 0) + 1);
       if (perLink.size > 0) {
         // One statement for every link of the batch: a round trip each would dominate the batch.
         const deltas = sql.join([...perLink].map(([id, n]) => sql`(cast(${id} as bigint), cast(${n} as bigint))`));
         await sql`update links set click_count = click_count + v.column2 from (values ${deltas}) as v where links.id = v.column1`.execute(trx);
       }
       let next = 0;
-      return clicks.map((c) => (live.has(c.linkId) ? { ...c, id: ids[next++] as number } : null));
+      return clicks.map((c, i) => {
+        const verdict = verdicts[i] as Refusal | 'store';
+        return verdict === 'store' ? { ...c, id: ids[next++] as number } : verdict;
+      });
     });
   }
 

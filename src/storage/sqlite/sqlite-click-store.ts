@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Click, NewClick } from '../../core/clicks/click.js';
+import type { NewClick } from '../../core/clicks/click.js';
+import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
+import type { StoreOutcome } from '../../core/clicks/click-store.js';
 import type { Database } from '../schema.js';
 import { SqlClickStore, toRow } from '../sql/sql-click-store.js';
 
@@ -9,31 +11,36 @@ import { SqlClickStore, toRow } from '../sql/sql-click-store.js';
  * click, and building a query costs more here than running it. Reads stay shared with PostgreSQL.
  */
 export class SqliteClickStore extends SqlClickStore {
-  private write: ((clicks: readonly NewClick[]) => (Click | null)[]) | undefined;
+  private write: ((clicks: readonly NewClick[]) => StoreOutcome[]) | undefined;
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
   }
 
-  override insertBatch(clicks: readonly NewClick[]): Promise<(Click | null)[]> {
+  override insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return Promise.resolve([]);
     // Holding Kysely's connection keeps this transaction from interleaving with one of Kysely's.
     return this.db.connection().execute(async () => (this.write ??= this.prepareWrite(this.raw))(clicks));
   }
 
   /** Prepared on first use: the tables exist only once migrations ran. */
-  private prepareWrite(raw: BetterSqlite3.Database): (clicks: readonly NewClick[]) => (Click | null)[] {
+  private prepareWrite(raw: BetterSqlite3.Database): (clicks: readonly NewClick[]) => StoreOutcome[] {
+    const budget = raw.prepare<[number], { click_count: number; max_clicks: number | null }>('select click_count, max_clicks from links where id = ?');
     const insert = raw.prepare(`insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id)
       values (@link_id, @at, @ip, @country, @browser, @os, @device, @bot, @referrer, @referrer_host, @language, @user_agent, @visitor_id)`);
     const bump = raw.prepare<[number, number]>('update links set click_count = click_count + ? where id = ?');
     return raw.transaction((clicks: readonly NewClick[]) => {
-      const perLink = new Map<number, number>();
-      for (const c of clicks) perLink.set(c.linkId, (perLink.get(c.linkId) ?? 0) + 1);
-      // A link deleted while its redirect was in flight takes the click with it.
-      for (const [linkId, n] of perLink) {
-        if (bump.run(n, linkId).changes === 0) perLink.delete(linkId);
+      const budgets = new Map<number, LinkBudget>();
+      for (const linkId of new Set(clicks.map((c) => c.linkId))) {
+        const row = budget.get(linkId);
+        if (row) budgets.set(linkId, { clickCount: row.click_count, maxClicks: row.max_clicks });
       }
-      return clicks.map((c) => (perLink.has(c.linkId) ? { ...c, id: Number(insert.run(toRow(c)).lastInsertRowid) } : null));
+      const { verdicts, perLink } = admitClicks(clicks, budgets);
+      for (const [linkId, n] of perLink) bump.run(n, linkId);
+      return clicks.map((c, i) => {
+        const verdict = verdicts[i] as Refusal | 'store';
+        return verdict === 'store' ? { ...c, id: Number(insert.run(toRow(c)).lastInsertRowid) } : verdict;
+      });
     });
   }
 }
