@@ -8,7 +8,7 @@ import type { LinkPulse } from '../composition-root.js';
 import { problemOf, sendProblem } from '../http/problem.js';
 import { clearSession, isSameOrigin, sessionKey, setSession } from '../http/session-cookie.js';
 
-/** Built by `npm run build` (scripts/build-ui.mjs) from ui/. */
+/** Built by `npm run build` (scripts/build-assets.mjs) from ui/. */
 export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 
 const Session = Type.Object({ role: Type.String(), keyId: Type.String() });

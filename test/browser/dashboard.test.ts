@@ -31,7 +31,7 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
   };
 
   before(async () => {
-    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-ui.mjs', import.meta.url))]);
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-assets.mjs', import.meta.url))]);
     database = await sqliteKind.create();
     port = await freePort();
     await start();

@@ -14,7 +14,11 @@ const ROWS_PER_INSERT = 500;
  * SQLite replaces it with prepared statements (sqlite-click-store.ts). Reads serve both.
  */
 export class SqlClickStore implements ClickStore {
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    /** Pages and exports may read elsewhere (SQLite: a worker), so they never block writes' thread. */
+    private readonly reads: Kysely<Database> = db,
+  ) {}
 
   async insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return [];
@@ -48,7 +52,7 @@ export class SqlClickStore implements ClickStore {
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {
-    let select = this.db.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<', query.to);
+    let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<', query.to);
     if (query.linkId !== undefined) select = select.where('link_id', '=', query.linkId);
     if (query.before) {
       const { value, id } = query.before;

@@ -17,11 +17,21 @@ export class SqlStorage implements Storage {
   readonly analytics: SqlAnalyticsStore;
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
+  private readonly reads: Kysely<Database>;
 
-  constructor(readonly kind: SqlDialect, private readonly db: Kysely<Database>, clicks?: ClickStore) {
+  constructor(
+    readonly kind: SqlDialect,
+    private readonly db: Kysely<Database>,
+    options: {
+      /** Where long reads (reports, click pages, exports) go, if not to `db`. */
+      readonly reads?: Kysely<Database>;
+      readonly clicks?: ClickStore;
+    } = {},
+  ) {
+    this.reads = options.reads ?? db;
     this.links = new SqlLinkStore(db);
-    this.clicks = clicks ?? new SqlClickStore(db);
-    this.analytics = new SqlAnalyticsStore(db);
+    this.clicks = options.clicks ?? new SqlClickStore(db);
+    this.analytics = new SqlAnalyticsStore(this.reads);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);
   }
@@ -42,6 +52,7 @@ export class SqlStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.reads !== this.db) await this.reads.destroy();
     await this.db.destroy();
   }
 }

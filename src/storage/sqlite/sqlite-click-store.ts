@@ -13,8 +13,8 @@ import { SqlClickStore, toRow } from '../sql/sql-click-store.js';
 export class SqliteClickStore extends SqlClickStore {
   private write: ((clicks: readonly NewClick[]) => StoreOutcome[]) | undefined;
 
-  constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
-    super(db);
+  constructor(db: Kysely<Database>, reads: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
+    super(db, reads);
   }
 
   override insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {

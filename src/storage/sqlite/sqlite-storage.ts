@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
 import { SqliteClickStore } from './sqlite-click-store.js';
+import { WorkerReadDialect } from './worker-read-dialect.js';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -20,7 +21,10 @@ export function openSqliteStorage(path: string): SqlStorage {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = OFF');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return new SqlStorage('sqlite', db, new SqliteClickStore(db, database));
+  // Reports and exports read through a second, read-only connection in a worker thread (WAL lets it
+  // read while the main connection writes): a slow report must not stall redirects.
+  const reads = path === ':memory:' ? db : new Kysely<Database>({ dialect: new WorkerReadDialect(path) });
+  return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database) });
 }
 
 /**

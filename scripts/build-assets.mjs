@@ -1,4 +1,5 @@
-// Builds the dashboard (ui/) into dist/ui: one ES module, one stylesheet, the page. No CDN, works offline.
+// After tsc: builds the dashboard (ui/) into dist/ui (one ES module, one stylesheet, the page; no CDN,
+// works offline) and copies the plain-JavaScript files that tsc does not (the SQLite read worker).
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -18,3 +19,6 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(`${root}ui/index.html`, `${root}dist/ui/index.html`);
+
+mkdirSync(`${root}dist/storage/sqlite`, { recursive: true });
+copyFileSync(`${root}src/storage/sqlite/read-worker.mjs`, `${root}dist/storage/sqlite/read-worker.mjs`);

@@ -1,0 +1,24 @@
+// Read-only SQLite queries in a worker thread, so a long report or export never stalls the
+// event loop that answers redirects. Plain JavaScript: Node 20 workers do not get tsx's hooks.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const STATEMENT_CACHE_SIZE = 500;
+const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const statements = new Map();
+
+parentPort.on('message', ({ id, sql, parameters }) => {
+  try {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    const rows = statement.reader ? statement.all(parameters) : (statement.run(parameters), []);
+    parentPort.postMessage({ id, rows });
+  } catch (error) {
+    parentPort.postMessage({ id, error: { message: String(error?.message ?? error), code: error?.code } });
+  }
+});

@@ -1,0 +1,95 @@
+import { Worker } from 'node:worker_threads';
+import {
+  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  type CompiledQuery, type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter,
+  type Driver, type Kysely, type QueryCompiler, type QueryResult,
+} from 'kysely';
+
+interface Reply {
+  readonly id: number;
+  readonly rows?: unknown[];
+  readonly error?: { message: string; code?: string };
+}
+
+/** Kysely over a read-only SQLite connection in a worker thread (see read-worker.mjs). */
+export class WorkerReadDialect implements Dialect {
+  constructor(private readonly path: string) {}
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+  createDriver(): Driver {
+    return new WorkerReadDriver(this.path);
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
+class WorkerReadDriver implements Driver {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  // The worker answers in order, one query at a time: one shared connection is enough.
+  private readonly connection: DatabaseConnection = {
+    executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => ({ rows: (await this.query(query)) as R[] }),
+    streamQuery: () => {
+      throw new Error('The read worker does not stream; page with keyset queries');
+    },
+  };
+
+  constructor(private readonly path: string) {}
+
+  async init(): Promise<void> {
+    const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { workerData: { path: this.path } });
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (reply.error) waiter?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+      else waiter?.resolve(reply.rows ?? []);
+    });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', () => this.failAll(Object.assign(new Error('the SQLite read worker stopped'), { code: 'SQLITE_IOERR' })));
+    this.worker = worker;
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return this.connection;
+  }
+
+  async beginTransaction(): Promise<void> {
+    throw new Error('The read worker is read-only');
+  }
+
+  async commitTransaction(): Promise<void> {
+    throw new Error('The read worker is read-only');
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    throw new Error('The read worker is read-only');
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private query(query: CompiledQuery): Promise<unknown[]> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('The read worker is closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, sql: query.sql, parameters: query.parameters });
+    });
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
