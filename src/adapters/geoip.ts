@@ -18,12 +18,16 @@ type CountryRecord = Response & {
 /** Reads an .mmdb into memory once; lookups are then synchronous and fast. */
 export class MmdbGeoLookup implements GeoLookup {
   private readonly reader: Reader<CountryRecord>;
+  private readonly ipv4Only: boolean;
 
   constructor(path: string) {
     this.reader = new Reader<CountryRecord>(readFileSync(path));
+    this.ipv4Only = this.reader.metadata.ipVersion === 4;
   }
 
   country(ip: string): string | null {
+    // An IPv4-only file answers IPv6 lookups with nonsense rather than nothing.
+    if (this.ipv4Only && ip.includes(':')) return null;
     let record: CountryRecord | null;
     try {
       record = this.reader.get(ip);

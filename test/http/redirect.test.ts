@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -131,10 +132,29 @@ describe('redirects behind a trusted proxy', () => {
     await server.api('/api/links', { method: 'POST', json: { url: 'https://example.com/', code: 'geo' } });
     await fetch(`${server.url}/geo`, { redirect: 'manual', headers: { 'x-forwarded-for': '8.8.8.8', 'user-agent': CHROME } });
     await fetch(`${server.url}/geo`, { redirect: 'manual', headers: { 'x-forwarded-for': '81.2.69.142', 'user-agent': CHROME } });
-    const [gb, us] = await clicksOf(server, 'geo');
+    await fetch(`${server.url}/geo`, { redirect: 'manual', headers: { 'x-forwarded-for': '2a00:1450:4001::1', 'user-agent': CHROME } });
+    const [ie, gb, us] = await clicksOf(server, 'geo');
+    assert.deepEqual([ie.ip, ie.country], ['2a00:1450:4001::', 'IE']);
     assert.deepEqual([us.ip, us.country], ['8.8.8.0', 'US']);
     assert.deepEqual([gb.ip, gb.country], ['81.2.69.0', 'GB']);
     assert.notEqual(us.visitorId, gb.visitorId, 'visitor ids come from the full IP');
+  });
+});
+
+describe('redirects with another GeoIP database', () => {
+  let server: TestServer;
+  // The same package's IPv4-only file stands in for "another .mmdb" (a city database, say).
+  const ipv4Only = createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country-ipv4.mmdb');
+  before(async () => { server = await startTestServer({ env: { LINKPULSE_TRUST_PROXY: 'loopback', LINKPULSE_GEOIP_DB: ipv4Only } }); });
+  after(() => server.close());
+
+  it('looks countries up in the file LINKPULSE_GEOIP_DB names', async () => {
+    await server.api('/api/links', { method: 'POST', json: { url: 'https://example.com/', code: 'geo6' } });
+    await fetch(`${server.url}/geo6`, { redirect: 'manual', headers: { 'x-forwarded-for': '2a00:1450:4001::1' } });
+    await fetch(`${server.url}/geo6`, { redirect: 'manual', headers: { 'x-forwarded-for': '81.2.69.142' } });
+    const [v4, v6] = await clicksOf(server, 'geo6');
+    assert.equal(v4.country, 'GB');
+    assert.equal(v6.country, null, 'an IPv4-only database knows no IPv6 country (the bundled one says IE)');
   });
 });
 
