@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { GoneError, NotFoundError } from '../shared/errors.js';
 import { GroupCommitter } from '../shared/group-commit.js';
+import { boundedMemo } from '../shared/memo.js';
 import type { Link } from '../links/link.js';
 import type { Click, ClickRecorded, NewClick } from './click.js';
 import type { ClickBus } from './click-bus.js';
@@ -12,6 +13,7 @@ import { VisitorIdentifier } from './visitor-id.js';
 
 export const MAX_USER_AGENT_LENGTH = 1024;
 const MAX_BATCH = 500;
+const NO_REFERRER = { referrer: null, referrerHost: null } as const;
 
 /** What the HTTP adapter knows about one redirect request. */
 export interface RedirectRequest {
@@ -38,6 +40,8 @@ export interface ClickRecorderDeps {
  * apply the privacy policy, store with group commit, then announce.
  */
 export class ClickRecorder {
+  private readonly referrerOf = boundedMemo(parseReferrer);
+  private readonly languageOf = boundedMemo(primaryLanguage);
   private readonly committer: GroupCommitter<{ click: NewClick; code: string }, StoreOutcome>;
 
   constructor(private readonly deps: ClickRecorderDeps) {
@@ -76,8 +80,8 @@ export class ClickRecorder {
       os: agent.os,
       device: agent.device,
       bot: agent.bot,
-      ...parseReferrer(request.referer),
-      language: primaryLanguage(request.acceptLanguage),
+      ...(request.referer ? this.referrerOf(request.referer) : NO_REFERRER),
+      language: request.acceptLanguage ? this.languageOf(request.acceptLanguage) : null,
       userAgent: userAgent === '' ? null : userAgent,
       visitorId,
     };

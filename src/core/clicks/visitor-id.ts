@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
  * Salts are deleted after 48 hours, after which no id can be linked back to an IP.
  */
 export class VisitorIdentifier {
-  private current: { day: string; salt: Promise<string> } | undefined;
+  private current: { dayStart: number; salt: Promise<string> } | undefined;
 
   constructor(private readonly salts: SaltStore, private readonly clock: Clock) {}
 
@@ -20,16 +20,16 @@ export class VisitorIdentifier {
 
   private saltOfToday(): Promise<string> {
     const now = this.clock.now();
+    const current = this.current;
+    if (current && now >= current.dayStart && now < current.dayStart + DAY_MS) return current.salt;
     const day = utcDay(now);
-    if (this.current?.day !== day) {
-      const salt = this.rotate(day, now);
-      this.current = { day, salt };
-      // A failed read must not stick: the next click tries again.
-      salt.catch(() => {
-        if (this.current?.salt === salt) this.current = undefined;
-      });
-    }
-    return this.current.salt;
+    const salt = this.rotate(day, now);
+    this.current = { dayStart: Date.parse(`${day}T00:00:00Z`), salt };
+    // A failed read must not stick: the next click tries again.
+    salt.catch(() => {
+      if (this.current?.salt === salt) this.current = undefined;
+    });
+    return salt;
   }
 
   private async rotate(day: string, now: number): Promise<string> {
