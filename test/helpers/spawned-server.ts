@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { CLI_ARGS } from './node-ts.js';
+import { printedUrl } from './printed-url.js';
 
 
 export interface SpawnedServer {
@@ -16,22 +17,9 @@ export async function spawnServer(env: Record<string, string>, cwd?: string): Pr
     cwd, env: { ...process.env, PORT: '0', ...env, LINKPULSE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   process.once('exit', () => child.kill('SIGKILL'));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { url, child, output: () => output };
+  const printed = printedUrl(child, 20_000);
+  const url = await printed.url;
+  return { url, child, output: printed.output };
 }
 
 export async function stopServer(server: SpawnedServer, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
