@@ -52,13 +52,14 @@ export class SqlClickStore implements ClickStore {
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {
-    let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<', query.to);
+    const { before } = query;
+    // One upper bound only (the cursor's, when there is one): given two, SQLite may range-scan by
+    // the wrong one and walk every newer click again for each page.
+    const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
+    let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<=', newest);
     if (query.linkId !== undefined) select = select.where('link_id', '=', query.linkId);
-    if (query.before) {
-      const { value, id } = query.before;
-      // The plain bound lets the index range stop at the cursor instead of filtering from the top.
-      select = select.where('at', '<=', value)
-        .where((eb) => eb.or([eb('at', '<', value), eb.and([eb('at', '=', value), eb('id', '<', id)])]));
+    if (before) {
+      select = select.where((eb) => eb.or([eb('at', '<', before.value), eb.and([eb('at', '=', before.value), eb('id', '<', before.id)])]));
     }
     const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map(toClick);
