@@ -45,15 +45,18 @@ export class ClickQueryService {
     return { link, chunks: this.chunks(link, range) };
   }
 
-  // Keyset pages rather than one long cursor: a slow download must not hold the database.
+  // Keyset pages rather than one long cursor: a slow download must not hold the database. The next
+  // page is asked for before this one is handed on, so reading and writing out overlap (two at most).
   private async *chunks(link: Link, range: { from: number; to: number }): AsyncGenerator<ClickView[]> {
-    let before: { value: number; id: number } | undefined;
+    const page = (before?: { value: number; id: number }) => this.clicks.list({ linkId: link.id, ...range, limit: EXPORT_CHUNK, before });
+    let next = page();
     for (;;) {
-      const rows = await this.clicks.list({ linkId: link.id, ...range, limit: EXPORT_CHUNK, before });
-      if (rows.length > 0) yield rows.map((c) => toClickView(c, link.code));
+      const rows = await next;
       const last = rows.at(-1);
-      if (rows.length < EXPORT_CHUNK || !last) return;
-      before = { value: last.at, id: last.id };
+      const more = rows.length === EXPORT_CHUNK && last !== undefined;
+      if (more) next = page({ value: last.at, id: last.id });
+      if (rows.length > 0) yield rows.map((c) => toClickView(c, link.code));
+      if (!more) return;
     }
   }
 
