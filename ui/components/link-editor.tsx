@@ -1,13 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, linkPath, type FieldError, type Link } from '../api.js';
+import { formText, instantToLocal, localToInstant, splitTags } from '../form-values.js';
 import { Field } from './field.js';
-
-/** datetime-local wants local wall time without zone. */
-function toLocalInput(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
 
 export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: (link: Link) => void; onDeleted: () => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -27,13 +21,12 @@ export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: 
 
   function save(event: Event) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(event);
     void change({
       url: text('url'),
       title: text('title') || null,
-      tags: text('tags').split(',').map((t) => t.trim()).filter(Boolean),
-      expiresAt: text('expiresAt') ? new Date(text('expiresAt')).toISOString() : null,
+      tags: splitTags(text('tags')),
+      expiresAt: localToInstant(text('expiresAt')),
       maxClicks: text('maxClicks') ? Number(text('maxClicks')) : null,
       redirectType: Number(text('redirectType')),
     });
@@ -51,7 +44,7 @@ export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: 
       <Field label="Target URL" name="url" errors={errors}><input name="url" defaultValue={link.url} /></Field>
       <Field label="Title" name="title" errors={errors}><input name="title" defaultValue={link.title ?? ''} /></Field>
       <Field label="Tags (comma separated)" name="tags" errors={errors}><input name="tags" defaultValue={link.tags.join(', ')} /></Field>
-      <Field label="Expires" name="expiresAt" errors={errors}><input name="expiresAt" type="datetime-local" defaultValue={toLocalInput(link.expiresAt)} /></Field>
+      <Field label="Expires" name="expiresAt" errors={errors}><input name="expiresAt" type="datetime-local" defaultValue={instantToLocal(link.expiresAt)} /></Field>
       <Field label="Click limit" name="maxClicks" errors={errors}><input name="maxClicks" type="number" min={1} defaultValue={link.maxClicks === null ? '' : String(link.maxClicks)} /></Field>
       <Field label="Redirect" name="redirectType" errors={errors}>
         <select name="redirectType" defaultValue={String(link.redirectType)}>

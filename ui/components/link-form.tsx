@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type FieldError, type Link } from '../api.js';
+import { formText, localToInstant, splitTags } from '../form-values.js';
 import { Field } from './field.js';
 
-const splitTags = (text: string) => text.split(',').map((t) => t.trim()).filter((t) => t !== '');
-const toInstant = (local: string) => (local === '' ? null : new Date(local).toISOString());
 
 /** Shorten a URL; the API's field errors show beside the fields they name. */
 export function LinkForm({ onCreated }: { onCreated: (link: Link) => void }) {
@@ -13,8 +12,7 @@ export function LinkForm({ onCreated }: { onCreated: (link: Link) => void }) {
 
   async function submit(event: Event) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const text = formText(event);
     setBusy(true);
     try {
       const link = await api<Link>('/api/links', {
@@ -24,7 +22,7 @@ export function LinkForm({ onCreated }: { onCreated: (link: Link) => void }) {
           ...(text('code') && { code: text('code') }),
           ...(text('title') && { title: text('title') }),
           tags: splitTags(text('tags')),
-          ...(text('expiresAt') && { expiresAt: toInstant(text('expiresAt')) }),
+          ...(text('expiresAt') && { expiresAt: localToInstant(text('expiresAt')) }),
         },
       });
       setErrors([]);
