@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 import type { TrustProxy } from '../config.js';
-import { CUSTOM_CODE_PATTERN, isReservedCode } from '../core/links/code-rules.js';
 import { UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
 import type { HttpMetrics } from './metrics.js';
@@ -23,7 +22,6 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const code = url.slice(1, queryAt === -1 ? undefined : queryAt);
-    if (!CUSTOM_CODE_PATTERN.test(code) || isReservedCode(code)) return false;
     const started = process.hrtime.bigint();
     const link = await lp.links.resolve(code).catch(() => undefined);
     if (!link || link.passwordHash !== null) return false;

@@ -2,7 +2,7 @@ import type { Clock } from '../shared/clock.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
-import { assertValidCustomCode, generateCode, isPossibleCode } from './code-rules.js';
+import { assertValidCustomCode, generateCode, isPossibleCode, isReservedCode } from './code-rules.js';
 import { LinkCache } from './link-cache.js';
 import type { LinkChangeFeed } from './link-change-feed.js';
 import { redirectRefusal, type Link, type LinkChanges } from './link.js';
@@ -118,6 +118,8 @@ export class LinkService {
 
   /** The link a redirect should follow, or why it must not. */
   async resolve(code: string): Promise<Link> {
+    // Paths the service owns (/healthz, /api…) are never links, whatever the database holds.
+    if (isReservedCode(code)) throw new NotFoundError(`"${code}" is not a link`);
     let link = this.cache.get(code);
     if (!link) {
       link = await this.get(code);

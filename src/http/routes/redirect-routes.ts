@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isPossibleCode, isReservedCode } from '../../core/links/code-rules.js';
 import type { Link } from '../../core/links/link.js';
 import { verifyPassword } from '../../core/links/password.js';
-import { NotFoundError } from '../../core/shared/errors.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { escapeHtml, htmlPage } from '../html.js';
 import type { HttpMetrics } from '../metrics.js';
@@ -13,11 +11,6 @@ import { followLink } from '../redirect-request.js';
 const Params = Type.Object({ code: Type.String() });
 
 export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics }> = async (app, { lp, metrics }) => {
-  async function resolve(code: string): Promise<Link> {
-    if (!isPossibleCode(code) || isReservedCode(code)) throw new NotFoundError(`No link has the code "${code}"`);
-    return lp.links.resolve(code);
-  }
-
   async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
     const location = await followLink(lp, metrics, link, request, status);
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
@@ -27,7 +20,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     helmet: false,
     schema: { hide: true, params: Params },
   }, async (request, reply) => {
-    const link = await resolve(request.params.code);
+    const link = await lp.links.resolve(request.params.code);
     if (link.passwordHash !== null) return passwordPage(reply, link.code, 200);
     return redirect(request, reply, link, link.redirectType);
   });
@@ -36,7 +29,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
   app.post('/:code', {
     schema: { hide: true, params: Params, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
   }, async (request, reply) => {
-    const link = await resolve(request.params.code);
+    const link = await lp.links.resolve(request.params.code);
     if (link.passwordHash === null) return redirect(request, reply, link, 303);
     if (!(await verifyPassword(request.body.password, link.passwordHash))) return passwordPage(reply, link.code, 401);
     return redirect(request, reply, link, 303);
