@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { createPostgresDatabase } from '../test/helpers/databases.js';
 import { commandExists, startServer, type Started } from './lib/processes.js';
 import { liveLatency } from './lib/live-latency.js';
 import { rssMb } from './lib/rss.js';
@@ -109,17 +109,11 @@ function median(results: WrkResult[]): WrkResult {
 }
 
 async function withPostgresDatabase<T>(serverUrl: string, run: (url: string) => Promise<T>): Promise<T> {
-  const name = `linkpulse_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
+  const database = await createPostgresDatabase(serverUrl, 'linkpulse_bench');
   try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return await run(url.href);
+    return await run(database.url);
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

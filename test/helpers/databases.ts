@@ -32,26 +32,26 @@ export const sqliteKind: DatabaseKind = {
 export const postgresKind: DatabaseKind = {
   name: 'postgres',
   skip: postgresServerUrl ? undefined : 'set LINKPULSE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres to run the PostgreSQL suite',
-  async create() {
-    const server = new URL(postgresServerUrl as string);
-    const name = `linkpulse_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: server.href });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(server.href);
-    url.pathname = `/${name}`;
-    return {
-      url: url.href,
-      async drop() {
-        const client = new pg.Client({ connectionString: server.href });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      },
-    };
-  },
+  create: () => createPostgresDatabase(postgresServerUrl as string, 'linkpulse_test'),
 };
+
+/** A new, empty database on the PostgreSQL server at `serverUrl` (tests and `npm run bench`). */
+export async function createPostgresDatabase(serverUrl: string, prefix: string): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const onServer = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await onServer(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.href, drop: () => onServer(`drop database if exists ${name} with (force)`) };
+}
 
 export const DATABASE_KINDS: readonly DatabaseKind[] = [sqliteKind, postgresKind];
 
