@@ -3,6 +3,8 @@ import { CachedUserAgentParser } from './adapters/user-agent-parser.js';
 import { bundledCountryDatabase, MmdbGeoLookup } from './adapters/geoip.js';
 import { InProcessClickBus } from './adapters/in-process-click-bus.js';
 import type { Config } from './config.js';
+import { Roller } from './core/analytics/roller.js';
+import { RollupAnalytics } from './core/analytics/rollup-analytics.js';
 import { StatsService } from './core/analytics/stats-service.js';
 import type { ClickBus } from './core/clicks/click-bus.js';
 import { ClickQueryService } from './core/clicks/click-query-service.js';
@@ -26,6 +28,8 @@ export interface LinkPulse {
   readonly clickQueries: ClickQueryService;
   readonly recorder: ClickRecorder;
   readonly stats: StatsService;
+  /** Keeps the rollups that reports read up to date (started by the server, not by the CLI). */
+  readonly roller: Roller;
   readonly keys: ApiKeyService;
   readonly bus: ClickBus;
   /** Waits for clicks in flight, then closes the database. */
@@ -70,6 +74,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     // PostgreSQL takes several batches at once from its pool; SQLite has one writer.
     writeConcurrency: storage.kind === 'postgres' ? 4 : 1,
   });
+  const roller = new Roller(storage.rollups, { onError: (error) => log.warn({ err: error }, 'rollup step failed; retrying') });
   return {
     config,
     log,
@@ -78,11 +83,13 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     links,
     clickQueries: new ClickQueryService(storage.clicks, links, clock),
     recorder,
-    stats: new StatsService(storage.analytics, links, clock),
+    stats: new StatsService(new RollupAnalytics(storage.rollups), links, clock),
+    roller,
     keys: new ApiKeyService(storage.keys, clock, config.adminKey),
     bus,
     async close() {
       await recorder.flush();
+      await roller.stop();
       await events?.close();
       await storage.close();
     },

@@ -1,4 +1,4 @@
-import type { AnalyticsStore } from './analytics/analytics-store.js';
+import type { RollupStore } from './analytics/rollup-store.js';
 import type { ClickStore, SaltStore } from './clicks/click-store.js';
 import type { ApiKeyStore } from './keys/api-key.js';
 import type { LinkStore } from './links/link-store.js';
@@ -8,7 +8,7 @@ export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly links: LinkStore;
   readonly clicks: ClickStore;
-  readonly analytics: AnalyticsStore;
+  readonly rollups: RollupStore;
   readonly salts: SaltStore;
   readonly keys: ApiKeyStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */

@@ -114,6 +114,9 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   app.addHook('preClose', async () => {
     app.server.keepAliveTimeout = 1;
   });
+  // Whatever serves HTTP keeps the rollups current; reports stay exact meanwhile (they add the rest raw).
+  app.addHook('onReady', async () => lp.roller.start());
+  app.addHook('onClose', async () => lp.roller.stop());
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes]) {

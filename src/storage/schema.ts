@@ -52,12 +52,41 @@ export interface ApiKeysTable {
   last_used_at: number | null;
 }
 
+export interface RollupStateTable {
+  id: number;
+  watermark: number;
+}
+
+export interface RollupPeriodsTable {
+  link_id: number;
+  level: string;
+  start: number;
+  bot: number;
+  clicks: number;
+  visitors: number;
+  sketch: Buffer;
+}
+
+export interface RollupKeysTable {
+  link_id: number;
+  level: string;
+  start: number;
+  bot: number;
+  dimension: string;
+  /** '' where the click did not tell (a key cannot be NULL). */
+  key: string;
+  clicks: number;
+}
+
 export interface Database {
   links: LinksTable;
   link_tags: LinkTagsTable;
   clicks: ClicksTable;
   visitor_salts: VisitorSaltsTable;
   api_keys: ApiKeysTable;
+  rollup_state: RollupStateTable;
+  rollup_periods: RollupPeriodsTable;
+  rollup_keys: RollupKeysTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

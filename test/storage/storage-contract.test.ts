@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { NewClick } from '../../src/core/clicks/click.js';
 import type { NewLink } from '../../src/core/links/link.js';
 import type { Storage } from '../../src/core/storage.js';
+import { Roller } from '../../src/core/analytics/roller.js';
+import { RollupAnalytics } from '../../src/core/analytics/rollup-analytics.js';
 import { DATABASE_KINDS, openTestStorage, postgresServerUrl } from '../helpers/databases.js';
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -115,7 +117,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await storage.links.delete('pages'), false);
     });
 
-    it('answers totals, breakdowns, buckets and top links with bot filters', async () => {
+    it('answers totals, breakdowns, buckets and top links with bot filters, before and after rolling up', async () => {
       const link = (await storage.links.insert(newLink('stats'))) as { id: number };
       const other = (await storage.links.insert(newLink('stats2'))) as { id: number };
       const base = T0 + 86_400_000 * 3;
@@ -126,19 +128,67 @@ for (const kind of DATABASE_KINDS) {
         newClick(link.id, base + 3_600_000 + 5, { visitorId: 'c', bot: true, device: 'bot', browser: null }),
         newClick(other.id, base + 30, { visitorId: 'z' }),
       ]);
+      const analytics = new RollupAnalytics(storage.rollups);
       const filter = { linkId: link.id, from: base, to: base + 7_200_000, bots: 'include' as const };
-      assert.deepEqual(await storage.analytics.totals(filter), { clicks: 4, humanClicks: 3, botClicks: 1, uniqueVisitors: 3 });
-      assert.deepEqual(await storage.analytics.totals({ ...filter, bots: 'exclude' }), { clicks: 3, humanClicks: 3, botClicks: 0, uniqueVisitors: 2 });
-      assert.deepEqual(await storage.analytics.totals({ ...filter, bots: 'only' }), { clicks: 1, humanClicks: 0, botClicks: 1, uniqueVisitors: 1 });
-      assert.deepEqual(await storage.analytics.breakdown(filter, 'countries', 10), [{ key: 'FR', clicks: 2 }, { key: 'DE', clicks: 1 }, { key: null, clicks: 1 }]);
-      assert.deepEqual(await storage.analytics.breakdown({ ...filter, bots: 'exclude' }, 'devices', 10), [{ key: 'desktop', clicks: 3 }]);
-      assert.deepEqual(await storage.analytics.breakdown(filter, 'countries', 1), [{ key: 'FR', clicks: 2 }]);
-      const series = await storage.analytics.timeseries(filter, [
-        { from: base, to: base + 3_600_000 }, { from: base + 3_600_000, to: base + 7_200_000 }, { from: base + 7_200_000, to: base + 9_000_000 },
-      ]);
-      assert.deepEqual(series, [{ clicks: 2, uniqueVisitors: 1 }, { clicks: 2, uniqueVisitors: 2 }, { clicks: 0, uniqueVisitors: 0 }]);
-      const top = await storage.analytics.topLinks({ from: base, to: base + 7_200_000, bots: 'include' }, 5);
-      assert.deepEqual(top.map((t) => [t.code, t.clicks]), [['stats', 4], ['stats2', 1]]);
+      const buckets = [{ from: base, to: base + 3_600_000 }, { from: base + 3_600_000, to: base + 7_200_000 }, { from: base + 7_200_000, to: base + 9_000_000 }];
+      const check = async () => {
+        const all = await analytics.report(filter, buckets, 10);
+        assert.deepEqual(all.totals, { clicks: 4, humanClicks: 3, botClicks: 1, uniqueVisitors: 3 });
+        assert.deepEqual(all.breakdowns.countries, [{ key: 'FR', clicks: 2 }, { key: 'DE', clicks: 1 }, { key: null, clicks: 1 }]);
+        assert.deepEqual(all.timeseries, [{ clicks: 2, uniqueVisitors: 1 }, { clicks: 2, uniqueVisitors: 2 }, { clicks: 0, uniqueVisitors: 0 }]);
+        const humans = await analytics.report({ ...filter, bots: 'exclude' }, buckets, 10);
+        assert.deepEqual(humans.totals, { clicks: 3, humanClicks: 3, botClicks: 0, uniqueVisitors: 2 });
+        assert.deepEqual(humans.breakdowns.devices, [{ key: 'desktop', clicks: 3 }]);
+        const bots = await analytics.report({ ...filter, bots: 'only' }, buckets, 1);
+        assert.deepEqual(bots.totals, { clicks: 1, humanClicks: 0, botClicks: 1, uniqueVisitors: 1 });
+        assert.deepEqual((await analytics.report(filter, buckets, 1)).breakdowns.countries, [{ key: 'FR', clicks: 2 }]);
+        const top = await analytics.topLinks({ from: base, to: base + 7_200_000, bots: 'include' }, 5);
+        assert.deepEqual(top.map((t) => [t.code, t.clicks]), [['stats', 4], ['stats2', 1]]);
+      };
+      await check(); // from raw clicks
+      await new Roller(storage.rollups).catchUp();
+      await check(); // from rollups
+    });
+
+    it('reports the same from rollups, partial rollups and raw clicks, whatever the cuts', async () => {
+      const links = [(await storage.links.insert(newLink('roll1'))) as { id: number }, (await storage.links.insert(newLink('roll2'))) as { id: number }];
+      const base = T0 + 86_400_000 * 40;
+      const random = seeded(7);
+      const clicks: NewClick[] = Array.from({ length: 600 }, () => {
+        const bot = random() < 0.2;
+        const at = base + Math.floor(random() * 3 * 86_400_000);
+        // Like real ids: salted per UTC day, and the user agent (so bot or not) is part of them.
+        const visitorId = `v${Math.floor(random() * 150)}-${Math.floor(at / 86_400_000)}${bot ? 'bot' : ''}`;
+        return newClick(links[random() < 0.7 ? 0 : 1]!.id, at, { visitorId, bot, country: ['FR', 'DE', null][Math.floor(random() * 3)] ?? null });
+      });
+      clicks.sort((a, b) => a.at - b.at);
+      await storage.clicks.insertBatch(clicks.slice(0, 400));
+      const roller = new Roller(storage.rollups, { batch: 97 });
+      await roller.step(); // part rolled, part raw
+      await storage.clicks.insertBatch(clicks.slice(400));
+      const analytics = new RollupAnalytics(storage.rollups);
+      // Cut mid-hour and on whole hours and days; buckets of 90 minutes cut hours too.
+      const ranges = [[base, base + 3 * 86_400_000], [base + 1_234_567, base + 2 * 86_400_000 + 999], [base + 86_400_000, base + 2 * 86_400_000]];
+      for (const [from, to] of ranges as [number, number][]) {
+        for (const bots of ['include', 'exclude', 'only'] as const) {
+          const buckets = spans(from, to, 5_400_000);
+          const expected = naiveReport(clicks.filter((c) => c.linkId === links[0]!.id), from, to, bots, buckets);
+          const filter = { linkId: links[0]!.id, from, to, bots };
+          const before = await analytics.report(filter, buckets, 5);
+          await roller.catchUp();
+          const after = await analytics.report(filter, buckets, 5);
+          assert.deepEqual(before.totals, expected.totals);
+          assert.deepEqual(after.totals, expected.totals);
+          assert.deepEqual(after.timeseries, expected.timeseries);
+          assert.deepEqual(before.timeseries, expected.timeseries);
+          assert.deepEqual(after.breakdowns.countries, expected.countries);
+        }
+      }
+      const overall = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, [], 5);
+      assert.equal(overall.totals.clicks, 600);
+      assert.equal(await storage.links.delete('roll2'), true);
+      const afterDelete = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, [], 5);
+      assert.equal(afterDelete.totals.clicks, clicks.filter((c) => c.linkId === links[0]!.id).length);
     });
 
     it('keeps the first salt of a day and forgets old days', async () => {
@@ -167,4 +217,33 @@ for (const kind of DATABASE_KINDS) {
       await storage.ping();
     });
   });
+}
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function spans(from: number, to: number, size: number): { from: number; to: number }[] {
+  const result = [];
+  for (let start = from; start < to; start += size) result.push({ from: start, to: Math.min(start + size, to) });
+  return result;
+}
+
+/** What a report must say, counted the obvious way. */
+function naiveReport(clicks: NewClick[], from: number, to: number, bots: 'include' | 'exclude' | 'only', buckets: { from: number; to: number }[]) {
+  const kept = clicks.filter((c) => c.at >= from && c.at < to && (bots === 'include' || c.bot === (bots === 'only')));
+  const count = (list: NewClick[]) => ({ clicks: list.length, uniqueVisitors: new Set(list.map((c) => c.visitorId)).size });
+  const countries = new Map<string | null, number>();
+  for (const c of kept) countries.set(c.country, (countries.get(c.country) ?? 0) + 1);
+  const botClicks = kept.filter((c) => c.bot).length;
+  return {
+    totals: { clicks: kept.length, humanClicks: kept.length - botClicks, botClicks, uniqueVisitors: count(kept).uniqueVisitors },
+    timeseries: buckets.map((b) => count(kept.filter((c) => c.at >= b.from && c.at < b.to))),
+    countries: [...countries].map(([key, n]) => ({ key, clicks: n }))
+      .sort((a, b) => b.clicks - a.clicks || (a.key === null ? 1 : b.key === null ? -1 : a.key.localeCompare(b.key))).slice(0, 5),
+  };
 }

@@ -1,5 +1,3 @@
-import type { ClickFilter } from '../clicks/click-store.js';
-
 export const DIMENSIONS = ['countries', 'referrers', 'browsers', 'os', 'devices', 'languages'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -25,14 +23,4 @@ export interface LinkCount {
   readonly linkId: number;
   readonly code: string;
   readonly clicks: number;
-}
-
-/** Storage port for aggregate questions over clicks. */
-export interface AnalyticsStore {
-  totals(filter: ClickFilter): Promise<Totals>;
-  /** One count per range, in the order given; ranges are half-open [from, to). */
-  timeseries(filter: ClickFilter, ranges: readonly { from: number; to: number }[]): Promise<BucketCount[]>;
-  /** The most frequent values of a dimension, most clicks first. */
-  breakdown(filter: ClickFilter, dimension: Dimension, limit: number): Promise<KeyCount[]>;
-  topLinks(filter: ClickFilter, limit: number): Promise<LinkCount[]>;
 }

@@ -2,7 +2,8 @@ import type { ClickFilter } from '../clicks/click-store.js';
 import type { Clock } from '../shared/clock.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import type { LinkService } from '../links/link-service.js';
-import { DIMENSIONS, type AnalyticsStore, type Dimension, type KeyCount, type LinkCount, type Totals } from './analytics-store.js';
+import type { KeyCount, LinkCount, Totals } from './analytics-store.js';
+import type { RollupAnalytics } from './rollup-analytics.js';
 import { checkBots, checkTimeZone, parseTimeParam } from './range.js';
 import { buckets, defaultInterval, estimatedBuckets, INTERVALS, type Interval } from './time-buckets.js';
 
@@ -49,7 +50,7 @@ interface ParsedRequest {
 /** The analytics report of one link, or of all links. */
 export class StatsService {
   constructor(
-    private readonly analytics: AnalyticsStore,
+    private readonly analytics: RollupAnalytics,
     private readonly links: LinkService,
     private readonly clock: Clock,
   ) {}
@@ -72,12 +73,7 @@ export class StatsService {
 
   private async report(code: string | null, filter: ClickFilter, parsed: ParsedRequest): Promise<StatsReport> {
     const series = buckets(parsed.from, parsed.to, parsed.interval, parsed.tz);
-    const [totals, counts, ...breakdowns] = await Promise.all([
-      this.analytics.totals(filter),
-      this.analytics.timeseries(filter, series),
-      ...DIMENSIONS.map((d) => this.analytics.breakdown(filter, d, BREAKDOWN_LIMIT)),
-    ]);
-    const byDimension = Object.fromEntries(DIMENSIONS.map((d, i) => [d, breakdowns[i] ?? []])) as Record<Dimension, KeyCount[]>;
+    const { totals, timeseries: counts, breakdowns } = await this.analytics.report(filter, series, BREAKDOWN_LIMIT);
     return {
       code,
       from: new Date(parsed.from).toISOString(),
@@ -91,7 +87,7 @@ export class StatsService {
         clicks: counts[i]?.clicks ?? 0,
         uniqueVisitors: counts[i]?.uniqueVisitors ?? 0,
       })),
-      ...byDimension,
+      ...breakdowns,
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import { initialSchema } from './2026-11-26T0000-initial-schema.js';
+import { rollups } from './2026-11-26T0100-rollups.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -8,6 +9,7 @@ import { initialSchema } from './2026-11-26T0000-initial-schema.js';
  */
 const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0000-initial-schema': initialSchema,
+  '2026-11-26T0100-rollups': rollups,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

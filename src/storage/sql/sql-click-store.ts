@@ -3,6 +3,7 @@ import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database } from '../schema.js';
+import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
 type ClickRow = Selectable<ClicksTable>;
 
@@ -10,7 +11,7 @@ type ClickRow = Selectable<ClicksTable>;
 const ROWS_PER_INSERT = 500;
 
 /**
- * Clicks over Kysely. The batch write here is PostgreSQL's (it locks with FOR UPDATE);
+ * Clicks over Kysely. The batch write here is PostgreSQL's (FOR UPDATE, advisory lock);
  * SQLite replaces it with prepared statements (sqlite-click-store.ts). Reads serve both.
  */
 export class SqlClickStore implements ClickStore {
@@ -23,6 +24,8 @@ export class SqlClickStore implements ClickStore {
   async insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
+      // Shared with other batches; the roller waits on it to learn which ids are committed.
+      await sql`select pg_advisory_xact_lock_shared(${CLICK_WRITERS_LOCK})`.execute(trx);
       // Locking the links in id order first means two nodes' batches over the same links queue up
       // instead of deadlocking, and click budgets are checked against counts no one else can move.
       const linkIds = [...new Set(clicks.map((c) => c.linkId))];

@@ -3,10 +3,10 @@ import type { ClickStore } from '../../core/clicks/click-store.js';
 import type { Storage } from '../../core/storage.js';
 import { migrationProvider } from '../migrations/index.js';
 import type { Database, SqlDialect } from '../schema.js';
-import { SqlAnalyticsStore } from './sql-analytics-store.js';
 import { SqlApiKeyStore } from './sql-api-key-store.js';
 import { SqlClickStore } from './sql-click-store.js';
 import { SqlLinkStore } from './sql-link-store.js';
+import { SqlRollupStore } from './sql-rollup-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
@@ -14,7 +14,7 @@ import { isDatabaseUnavailable } from './unavailable.js';
 export class SqlStorage implements Storage {
   readonly links: SqlLinkStore;
   readonly clicks: ClickStore;
-  readonly analytics: SqlAnalyticsStore;
+  readonly rollups: SqlRollupStore;
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
   private readonly reads: Kysely<Database>;
@@ -31,7 +31,7 @@ export class SqlStorage implements Storage {
     this.reads = options.reads ?? db;
     this.links = new SqlLinkStore(db);
     this.clicks = options.clicks ?? new SqlClickStore(db);
-    this.analytics = new SqlAnalyticsStore(this.reads);
+    this.rollups = new SqlRollupStore(kind, db, this.reads);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);
   }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
-  type CompiledQuery, type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter,
+  CompiledQuery, type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter,
   type Driver, type Kysely, type QueryCompiler, type QueryResult,
 } from 'kysely';
 
@@ -32,6 +32,8 @@ class WorkerReadDriver implements Driver {
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   private nextId = 0;
+  private transactionDone: Promise<void> = Promise.resolve();
+  private endTransaction: (() => void) | undefined;
   // The worker answers in order, one query at a time: one shared connection is enough.
   private readonly connection: DatabaseConnection = {
     executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => ({ rows: (await this.query(query)) as R[] }),
@@ -59,16 +61,36 @@ class WorkerReadDriver implements Driver {
     return this.connection;
   }
 
+  // A read transaction is one snapshot (reports read rollups and raw clicks that must agree).
+  // One at a time; other reads meanwhile run inside it, which only makes them see that snapshot.
   async beginTransaction(): Promise<void> {
-    throw new Error('The read worker is read-only');
+    const previous = this.transactionDone;
+    let done!: () => void;
+    this.transactionDone = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    this.endTransaction = done;
+    await this.run('begin');
   }
 
   async commitTransaction(): Promise<void> {
-    throw new Error('The read worker is read-only');
+    await this.end('commit');
   }
 
   async rollbackTransaction(): Promise<void> {
-    throw new Error('The read worker is read-only');
+    await this.end('rollback');
+  }
+
+  private async end(statement: string): Promise<void> {
+    try {
+      await this.run(statement);
+    } finally {
+      this.endTransaction?.();
+      this.endTransaction = undefined;
+    }
+  }
+
+  private run(statement: string): Promise<unknown[]> {
+    return this.query(CompiledQuery.raw(statement));
   }
 
   async releaseConnection(): Promise<void> {}

@@ -1,0 +1,59 @@
+import { aggregate } from './rollup.js';
+import type { RollupStore } from './rollup-store.js';
+
+export interface RollerOptions {
+  /** Clicks per step: one transaction, short enough not to hold up click writes. */
+  readonly batch?: number;
+  /** Pause when caught up. Reports never wait for it: they add the clicks not rolled yet. */
+  readonly idleMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Keeps the rollups up to date with the raw clicks, in the background. */
+export class Roller {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private readonly batch: number;
+  private readonly idleMs: number;
+
+  constructor(private readonly store: RollupStore, private readonly options: RollerOptions = {}) {
+    this.batch = options.batch ?? 5000;
+    this.idleMs = options.idleMs ?? 200;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Rolls one step; answers how many clicks it took. */
+  step(): Promise<number> {
+    return this.store.rollUp(this.batch, aggregate);
+  }
+
+  /** Rolls until every committed click is in the rollups. */
+  async catchUp(): Promise<void> {
+    while ((await this.step()) > 0) { /* next step */ }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.step().then(
+        (rolled) => this.schedule(rolled === this.batch ? 0 : this.idleMs),
+        (error: unknown) => {
+          this.options.onError?.(error);
+          this.schedule(Math.max(this.idleMs, 1000));
+        },
+      );
+    }, delayMs);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,245 @@
+import type { ClickFilter } from '../clicks/click-store.js';
+import { DIMENSIONS, type BucketCount, type Dimension, type KeyCount, type LinkCount, type Totals } from './analytics-store.js';
+import { ALL_LINKS, DAY_MS, HOUR_MS, keyOf, startOf, type RollupClick } from './rollup.js';
+import { isRawHour, planRollups, type RollupPlan } from './rollup-plan.js';
+import type { PeriodRow, RollupReadTx, RollupStore, Span } from './rollup-store.js';
+import { VisitorSketch } from './visitor-sketch.js';
+
+export interface Report {
+  readonly totals: Totals;
+  readonly timeseries: BucketCount[];
+  readonly breakdowns: Record<Dimension, KeyCount[]>;
+}
+
+/** A stretch of one UTC day whose unique visitors are counted together (ids are salted per day). */
+type Part =
+  | { readonly kind: 'day'; readonly day: number; readonly span: Span }
+  | { readonly kind: 'hour'; readonly hour: number; readonly span: Span }
+  | { readonly kind: 'union'; readonly hours: readonly number[]; readonly span: Span };
+
+/**
+ * Reports from rollups plus the few raw clicks they do not cover (cut hours, and clicks the roller
+ * has not reached yet), read in one snapshot so the two never overlap or leave a gap.
+ */
+export class RollupAnalytics {
+  constructor(private readonly store: RollupStore) {}
+
+  report(filter: ClickFilter, buckets: readonly Span[], breakdownLimit: number): Promise<Report> {
+    const plan = planRollups(filter.from, filter.to, buckets.flatMap((b) => [b.from, b.to]));
+    return this.store.snapshot(async (tx) => {
+      const data = await ReportData.read(tx, filter, plan);
+      const totalParts = partsOf({ from: filter.from, to: filter.to }, plan, data);
+      const bucketParts = buckets.map((b) => partsOf(b, plan, data));
+      await data.loadSketches([totalParts, ...bucketParts].flat());
+      const clicks = data.clicksBy(buckets);
+      const totalClicks = data.clicks;
+      return {
+        totals: { clicks: totalClicks, humanClicks: totalClicks - data.botClicks, botClicks: data.botClicks, uniqueVisitors: data.visitors(totalParts) },
+        timeseries: buckets.map((_b, i) => ({ clicks: clicks[i] ?? 0, uniqueVisitors: data.visitors(bucketParts[i] ?? []) })),
+        breakdowns: Object.fromEntries(DIMENSIONS.map((d) => [d, data.breakdown(d, breakdownLimit)])) as Record<Dimension, KeyCount[]>,
+      };
+    });
+  }
+
+  topLinks(filter: ClickFilter, limit: number): Promise<LinkCount[]> {
+    const plan = planRollups(filter.from, filter.to);
+    return this.store.snapshot(async (tx) => {
+      const watermark = await tx.watermark();
+      const raw = await tx.raw(undefined, plan.rawSpans, watermark, filter, filter.bots);
+      const counts = new Map<number, number>();
+      for (const click of raw) counts.set(click.linkId, (counts.get(click.linkId) ?? 0) + 1);
+      // Any link with raw clicks may overtake: ask for its rolled count too.
+      const rolled = await tx.topLinks(plan.keySpans, filter.bots, limit, [...counts.keys()]);
+      for (const row of rolled) counts.set(row.linkId, (counts.get(row.linkId) ?? 0) + row.clicks);
+      const names = await tx.linkCodes([...counts.keys()]);
+      return [...counts]
+        .flatMap(([linkId, clicks]) => {
+          const code = names.get(linkId);
+          return code === undefined || clicks === 0 ? [] : [{ linkId, code, clicks }];
+        })
+        .sort((a, b) => b.clicks - a.clicks || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+        .slice(0, limit);
+    });
+  }
+}
+
+/** The parts of one UTC day each that make up `span`. */
+function partsOf(span: Span, plan: RollupPlan, data: ReportData): Part[] {
+  const parts: Part[] = [];
+  for (let day = startOf(span.from, 'day'); day < span.to; day += DAY_MS) {
+    const part = { from: Math.max(day, span.from), to: Math.min(day + DAY_MS, span.to) };
+    if (part.from === day && part.to === day + DAY_MS && plan.fullDays.has(day)) {
+      parts.push({ kind: 'day', day, span: part });
+      continue;
+    }
+    const hours: number[] = [];
+    for (let hour = Math.max(plan.hours.from, startOf(part.from, 'hour')); hour < Math.min(plan.hours.to, part.to); hour += HOUR_MS) {
+      if (hour >= part.from && hour + HOUR_MS <= part.to && !isRawHour(plan, hour)) hours.push(hour);
+    }
+    const single = hours[0];
+    if (hours.length === 1 && single !== undefined && part.from === single && part.to === single + HOUR_MS && !data.hasRaw(part)) {
+      parts.push({ kind: 'hour', hour: single, span: part });
+    } else {
+      parts.push({ kind: 'union', hours, span: part });
+    }
+  }
+  return parts;
+}
+
+class ReportData {
+  clicks = 0;
+  botClicks = 0;
+  private readonly hourRows = new Map<number, PeriodRow[]>();
+  private readonly dayRows = new Map<number, PeriodRow[]>();
+  private readonly keyCounts = new Map<Dimension, Map<string | null, number>>();
+  private readonly sketches = { hour: new Map<number, Uint8Array[]>(), day: new Map<number, Uint8Array[]>() };
+
+  private constructor(
+    private readonly tx: RollupReadTx,
+    private readonly linkId: number,
+    private readonly filter: ClickFilter,
+    private readonly raw: readonly RollupClick[],
+  ) {}
+
+  static async read(tx: RollupReadTx, filter: ClickFilter, plan: RollupPlan): Promise<ReportData> {
+    const linkId = filter.linkId ?? ALL_LINKS;
+    const watermark = await tx.watermark();
+    const [raw, hours, days, keys] = await Promise.all([
+      tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots),
+      tx.periods('hour', linkId, plan.hours, filter.bots),
+      tx.periods('day', linkId, plan.hours, filter.bots),
+      tx.keys(linkId, plan.keySpans, filter.bots),
+    ]);
+    const data = new ReportData(tx, linkId, filter, [...raw].sort((a, b) => a.at - b.at));
+    for (const row of hours) {
+      if (isRawHour(plan, row.start)) continue;
+      data.add(data.hourRows, row);
+      data.clicks += row.clicks;
+      if (row.bot) data.botClicks += row.clicks;
+    }
+    for (const row of days) if (plan.fullDays.has(row.start)) data.add(data.dayRows, row);
+    for (const key of keys) data.count(key.dimension, key.key, key.clicks);
+    for (const click of data.raw) {
+      data.clicks++;
+      if (click.bot) data.botClicks++;
+      for (const dimension of DIMENSIONS) data.count(dimension, keyOf(click, dimension), 1);
+    }
+    return data;
+  }
+
+  hasRaw(span: Span): boolean {
+    return this.rawIn(span).length > 0;
+  }
+
+  /** Loads the sketches that the parts must merge (cut or partly rolled hours and days). */
+  async loadSketches(parts: readonly Part[]): Promise<void> {
+    const hours = new Set<number>();
+    const days = new Set<number>();
+    for (const part of parts) {
+      if (part.kind === 'union') for (const hour of part.hours) hours.add(hour);
+      if (part.kind === 'day' && this.hasRaw(part.span)) days.add(part.day);
+    }
+    const [hourRows, dayRows] = await Promise.all([
+      hours.size === 0 ? [] : this.tx.sketches('hour', this.linkId, [...hours], this.filter.bots),
+      days.size === 0 ? [] : this.tx.sketches('day', this.linkId, [...days], this.filter.bots),
+    ]);
+    for (const row of hourRows) if (row.sketch) this.sketchList('hour', row.start).push(row.sketch);
+    for (const row of dayRows) if (row.sketch) this.sketchList('day', row.start).push(row.sketch);
+  }
+
+  visitors(parts: readonly Part[]): number {
+    let sum = 0;
+    for (const part of parts) {
+      if (part.kind === 'hour') {
+        sum += total(this.hourRows.get(part.hour));
+        continue;
+      }
+      const raw = this.rawIn(part.span);
+      if (part.kind === 'day' && raw.length === 0) {
+        sum += total(this.dayRows.get(part.day));
+        continue;
+      }
+      const sketch = new VisitorSketch();
+      const rolled = part.kind === 'day' ? this.sketches.day.get(part.day) ?? [] : part.hours.flatMap((h) => this.sketches.hour.get(h) ?? []);
+      for (const bytes of rolled) sketch.merge(bytes);
+      for (const click of raw) sketch.add(click.visitorId);
+      sum += sketch.estimate();
+    }
+    return sum;
+  }
+
+  clicksBy(buckets: readonly Span[]): number[] {
+    const counts = buckets.map(() => 0);
+    const bucketOf = (at: number) => {
+      let lo = 0;
+      let hi = buckets.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((buckets[mid] as Span).from <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      const bucket = buckets[lo];
+      return bucket && at >= bucket.from && at < bucket.to ? lo : -1;
+    };
+    const bump = (at: number, n: number) => {
+      const i = bucketOf(at);
+      if (i >= 0) counts[i] = (counts[i] ?? 0) + n;
+    };
+    for (const [hour, rows] of this.hourRows) for (const row of rows) bump(hour, row.clicks);
+    for (const click of this.raw) bump(click.at, 1);
+    return counts;
+  }
+
+  breakdown(dimension: Dimension, limit: number): KeyCount[] {
+    return [...(this.keyCounts.get(dimension) ?? [])]
+      .filter(([, clicks]) => clicks > 0)
+      .map(([key, clicks]) => ({ key, clicks }))
+      .sort((a, b) => b.clicks - a.clicks || byKey(a.key, b.key))
+      .slice(0, limit);
+  }
+
+  private rawIn(span: Span): RollupClick[] {
+    let lo = 0;
+    let hi = this.raw.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.raw[mid] as RollupClick).at < span.from) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: RollupClick[] = [];
+    for (let i = lo; i < this.raw.length && (this.raw[i] as RollupClick).at < span.to; i++) found.push(this.raw[i] as RollupClick);
+    return found;
+  }
+
+  private add(map: Map<number, PeriodRow[]>, row: PeriodRow): void {
+    const rows = map.get(row.start);
+    if (rows) rows.push(row);
+    else map.set(row.start, [row]);
+  }
+
+  private count(dimension: Dimension, key: string | null, clicks: number): void {
+    let counts = this.keyCounts.get(dimension);
+    if (!counts) this.keyCounts.set(dimension, (counts = new Map()));
+    counts.set(key, (counts.get(key) ?? 0) + clicks);
+  }
+
+  private sketchList(level: 'hour' | 'day', start: number): Uint8Array[] {
+    const map = this.sketches[level];
+    let list = map.get(start);
+    if (!list) map.set(start, (list = []));
+    return list;
+  }
+}
+
+/** Visitors of bots and humans are apart (the user agent is part of the id): they add up. */
+function total(rows: readonly PeriodRow[] | undefined): number {
+  return (rows ?? []).reduce((sum, row) => sum + row.visitors, 0);
+}
+
+/** Unknown (null) last, then alphabetical: the order both databases used to give. */
+function byKey(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}

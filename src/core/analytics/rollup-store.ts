@@ -1,0 +1,53 @@
+import type { BotFilter } from '../clicks/click-store.js';
+import type { Dimension } from './analytics-store.js';
+import type { Level, RollupClick, RollupDelta } from './rollup.js';
+
+export interface Span {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A rolled-up hour or day of one link (or all links), one bot flag. */
+export interface PeriodRow {
+  readonly start: number;
+  readonly bot: boolean;
+  readonly clicks: number;
+  readonly visitors: number;
+  /** The encoded VisitorSketch, when asked for. */
+  readonly sketch?: Uint8Array;
+}
+
+export interface KeyRow {
+  readonly dimension: Dimension;
+  readonly key: string | null;
+  readonly clicks: number;
+}
+
+/** Reads of one consistent snapshot: rollups and raw clicks agree on the watermark. */
+export interface RollupReadTx {
+  /** Id of the last click rolled up: every click with a lower or equal id is in the rollups. */
+  watermark(): Promise<number>;
+  /** Raw clicks in any of `spans`, plus those past `after` (not rolled up yet) inside `tail`. */
+  raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]>;
+  /** Rolled-up periods starting in [span.from, span.to). */
+  periods(level: Level, linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]>;
+  /** The periods starting at these instants, sketches included. */
+  sketches(level: Level, linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]>;
+  /** Clicks per dimension value, summed over the periods starting in the spans of each level. */
+  keys(linkId: number, spans: Record<Level, readonly Span[]>, bots: BotFilter): Promise<KeyRow[]>;
+  /** Codes of the links that still exist among `ids`. */
+  linkCodes(ids: readonly number[]): Promise<Map<number, string>>;
+  /** Rolled clicks per link over the periods: the `limit` most clicked, and those of `include`. */
+  topLinks(spans: Record<Level, readonly Span[]>, bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]>;
+}
+
+/** Storage port for rollups, kept by the Roller from the raw clicks. */
+export interface RollupStore {
+  /**
+   * Takes up to `limit` clicks past the watermark, in id order, adds `summarize(clicks)` to the
+   * rollups and moves the watermark past them, in one transaction. Answers how many it took.
+   * Never skips a click that commits later with a lower id (PostgreSQL: concurrent writers).
+   */
+  rollUp(limit: number, summarize: (clicks: readonly RollupClick[]) => RollupDelta): Promise<number>;
+  snapshot<T>(read: (tx: RollupReadTx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { VisitorSketch } from '../../src/core/analytics/visitor-sketch.js';
+
+function sketchOf(ids: Iterable<string>): VisitorSketch {
+  const sketch = new VisitorSketch();
+  for (const id of ids) sketch.add(id);
+  return sketch;
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `visitor-${from + i}`);
+
+it('counts small sets exactly, repeats once, and survives encoding', () => {
+  const sketch = sketchOf([...range(0, 300), ...range(0, 300)]);
+  assert.equal(sketch.estimate(), 300);
+  assert.equal(VisitorSketch.decode(sketch.encode()).estimate(), 300);
+});
+
+it('merges sketches as a union, exact or estimated', () => {
+  const union = VisitorSketch.decode(sketchOf(range(0, 200)).encode());
+  union.merge(sketchOf(range(100, 400)).encode());
+  assert.equal(union.estimate(), 400);
+  const big = sketchOf(range(0, 60_000));
+  big.merge(sketchOf(range(30_000, 100_000)).encode());
+  big.merge(sketchOf(range(0, 10)).encode());
+  const error = Math.abs(big.estimate() - 100_000) / 100_000;
+  assert.ok(error < 0.05, `estimate ${big.estimate()} for 100000`);
+});
+
+it('stays within a few percent across sizes', () => {
+  for (const n of [600, 5_000, 1_000_000]) {
+    const estimate = VisitorSketch.decode(sketchOf(range(0, n)).encode()).estimate();
+    assert.ok(Math.abs(estimate - n) / n < 0.05, `estimate ${estimate} for ${n}`);
+  }
+});
