@@ -104,12 +104,11 @@ class ReportData {
   static async read(tx: RollupReadTx, filter: ClickFilter, plan: RollupPlan): Promise<ReportData> {
     const linkId = filter.linkId ?? ALL_LINKS;
     const watermark = await tx.watermark();
-    const [raw, hours, days, keys] = await Promise.all([
-      tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots),
-      tx.periods('hour', linkId, plan.hours, filter.bots),
-      tx.periods('day', linkId, plan.hours, filter.bots),
-      tx.keys(linkId, plan.keySpans, filter.bots),
-    ]);
+    // One after another: a snapshot is one connection either way.
+    const raw = await tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots);
+    const hours = await tx.periods('hour', linkId, plan.hours, filter.bots);
+    const days = await tx.periods('day', linkId, plan.hours, filter.bots);
+    const keys = await tx.keys(linkId, plan.keySpans, filter.bots);
     const data = new ReportData(tx, linkId, filter, [...raw].sort((a, b) => a.at - b.at));
     for (const row of hours) {
       if (isRawHour(plan, row.start)) continue;

@@ -143,14 +143,20 @@ class SqlRollupReadTx implements RollupReadTx {
   }
 
   async raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]> {
-    let select = this.trx.selectFrom('clicks').select(CLICK_COLUMNS)
-      .where((eb) => eb.or([
-        ...spans.map((s) => eb.and([eb('at', '>=', s.from), eb('at', '<', s.to)])),
-        eb.and([eb('id', '>', after), eb('at', '>=', tail.from), eb('at', '<', tail.to)]),
-      ]))
-      .where(botsMatch(bots));
-    if (linkId !== undefined) select = select.where('link_id', '=', linkId);
-    return (await select.execute()).map(toRollupClick);
+    const select = (byLink = true) => {
+      const query = this.trx.selectFrom('clicks').select(CLICK_COLUMNS).where(botsMatch(bots));
+      if (linkId === undefined) return query;
+      // "+link_id" keeps SQLite from scanning the link's every click by index instead of the id range.
+      return byLink ? query.where('link_id', '=', linkId) : query.where(sql<boolean>`+link_id = ${linkId}`);
+    };
+    // One query per span, each an index range; the tail by id (few rows past the watermark).
+    const clicks = new Map<number, RollupClick>();
+    for (const span of spans) {
+      for (const row of await select().where('at', '>=', span.from).where('at', '<', span.to).execute()) clicks.set(Number(row.id), toRollupClick(row));
+    }
+    const unrolled = await select(false).where('id', '>', after).where(sql<boolean>`+at >= ${tail.from} and +at < ${tail.to}`).execute();
+    for (const row of unrolled) clicks.set(Number(row.id), toRollupClick(row));
+    return [...clicks.values()];
   }
 
   async periods(level: Level, linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]> {

@@ -1,0 +1,76 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Roller } from '../../src/core/analytics/roller.js';
+import { openStorage } from '../../src/storage/open-storage.js';
+
+const DAY_MS = 86_400_000;
+const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'IN', 'BR', 'JP', 'CA', 'NL', 'ES', 'IT', 'PL', 'SE', 'AU', 'MX', null];
+const BROWSERS = ['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera', null];
+const OSES = ['Windows', 'Mac OS', 'Linux', 'Android', 'iOS', null];
+const DEVICES = ['desktop', 'mobile', 'tablet', 'bot', 'other'];
+const HOSTS = ['www.google.com', 't.co', 'news.ycombinator.com', 'www.reddit.com', 'www.linkedin.com', 'duckduckgo.com', null];
+const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'pt', 'zh', null];
+
+export interface SeedResult {
+  readonly links: number;
+  readonly clicks: number;
+  readonly from: number;
+  readonly to: number;
+  readonly seedSeconds: number;
+  readonly rollupSeconds: number;
+}
+
+/**
+ * A database at scale, written straight into SQLite (fast), then rolled up by the real Roller:
+ * `links` links, and `clicks` clicks on the link "big" spread over the 30 UTC days before `to`.
+ */
+export async function seedScale(path: string, links: number, clicks: number, to: number): Promise<SeedResult> {
+  const started = Date.now();
+  const storage = openStorage(`sqlite:${path}`);
+  await storage.migrate();
+  await storage.close();
+
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF'); // a throwaway bench database
+  const from = to - 30 * DAY_MS;
+  const insertLink = db.prepare(`insert into links (code, url, title, created_at, updated_at, redirect_type, disabled, click_count)
+    values (?, ?, null, ?, ?, 302, 0, ?)`);
+  db.transaction(() => {
+    insertLink.run('big', 'https://example.com/big', from, from, clicks);
+    for (let i = 1; i < links; i++) {
+      const code = `s${i.toString(36).padStart(6, '0')}`;
+      insertLink.run(code, `https://example.com/page/${i}?utm_source=bench`, from + i, from + i, 0);
+    }
+  })();
+  const bigId = (db.prepare('select id from links where code = ?').get('big') as { id: number }).id;
+  const insertClick = db.prepare(`insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const step = (to - from) / clicks;
+  let random = 12345;
+  const next = (n: number) => {
+    random = (Math.imul(random, 1_103_515_245) + 12_345) >>> 0;
+    return random % n;
+  };
+  const pick = <T>(list: readonly T[]): T => list[next(list.length)] as T;
+  const chunk = 100_000;
+  for (let done = 0; done < clicks; done += chunk) {
+    db.transaction(() => {
+      for (let i = done; i < Math.min(done + chunk, clicks); i++) {
+        const at = Math.floor(from + i * step);
+        const device = pick(DEVICES);
+        const host = pick(HOSTS);
+        // About 300 k distinct visitors a day, each id salted by its day as real ones are.
+        const visitor = `${Math.floor(at / DAY_MS)}-${next(300_000)}`;
+        insertClick.run(bigId, at, `198.51.${next(256)}.${next(256)}`, pick(COUNTRIES), pick(BROWSERS), pick(OSES), device, device === 'bot' ? 1 : 0,
+          host === null ? null : `https://${host}/`, host, pick(LANGUAGES), 'Mozilla/5.0 (bench)', visitor);
+      }
+    })();
+  }
+  db.close();
+  const seeded = Date.now();
+
+  const rolling = openStorage(`sqlite:${path}`);
+  await new Roller(rolling.rollups, { batch: 50_000 }).catchUp();
+  await rolling.close();
+  return { links, clicks, from, to, seedSeconds: (seeded - started) / 1000, rollupSeconds: (Date.now() - seeded) / 1000 };
+}
