@@ -10,6 +10,7 @@ import { commandExists, startServer, type Started } from './lib/processes.js';
 import { liveLatency } from './lib/live-latency.js';
 import { rssMb } from './lib/rss.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
+import { scaleScenario, type ScaleResult } from './lib/scale.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // This VM's throughput wanders by ±15 % between runs: each figure is the median of a few rounds.
@@ -17,6 +18,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const LINKS = 1000;
+// Analytics at scale: BENCH_SCALE_CLICKS=0 skips it (seeding and rolling up 10 M clicks takes a few minutes).
+const SCALE = { links: Number(process.env.BENCH_SCALE_LINKS ?? 1_000_000), clicks: Number(process.env.BENCH_SCALE_CLICKS ?? 10_000_000) };
 const SERVER_CPU = 0;
 const LOAD_CPU = availableParallelism() > 1 ? 1 : 0;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
@@ -47,6 +50,12 @@ async function main(): Promise<void> {
     const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
     const postgres = postgresServer ? await withPostgresDatabase(postgresServer, (url) => scenario('postgres', url, codes, load)) : undefined;
 
+    const scale = SCALE.clicks > 0
+      ? await scaleScenario(work, SCALE, (url) => startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
+        PORT: '0', LINKPULSE_DATABASE_URL: url, LINKPULSE_ADMIN_KEY: ADMIN_KEY, LINKPULSE_LOG_LEVEL: 'warn',
+      }), ADMIN_KEY)
+      : undefined;
+
     const ratio = (r: ScenarioResult) => Number((r.redirect.rps / bareResult.rps).toFixed(3));
     const results = {
       date: new Date().toISOString(),
@@ -55,9 +64,11 @@ async function main(): Promise<void> {
       bare: bareResult,
       sqlite: { ...sqlite, ratio: ratio(sqlite), target: 0.7 },
       ...(postgres && { postgres: { ...postgres, ratio: ratio(postgres), target: 0.5 } }),
+      ...(scale && { scale }),
     };
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
     printTable(bareResult, [sqlite, ...(postgres ? [postgres] : [])], ratio);
+    if (scale) printScale(scale);
     if (!postgres) process.stdout.write('(PostgreSQL not measured: set BENCH_POSTGRES_URL=postgres://… to include it)\n');
     if (sqlite.noLoss.lost > 0 || (postgres?.noLoss.lost ?? 0) > 0) process.exitCode = 1;
   } finally {
@@ -174,6 +185,18 @@ function printTable(bare: WrkResult, scenarios: ScenarioResult[], ratio: (r: Sce
         + `enriched ${(s.noLoss.enrichedShare * 100).toFixed(1)}%, with country ${(s.noLoss.withCountryShare * 100).toFixed(1)}%`,
       `${s.database}: live click → SSE event p50 ${s.live.p50Ms} ms, p99 ${s.live.p99Ms} ms (${s.live.samples} events at 200/s); RSS after load ${s.rssMbAfterLoad} MB`,
     ]),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+}
+
+function printScale(scale: ScaleResult): void {
+  const { seed } = scale;
+  const lines = [
+    `analytics at scale (SQLite): ${seed.links} links, ${seed.clicks} clicks on one link over 30 days; `
+      + `seeded in ${seed.seedSeconds} s, rolled up by the roller in ${seed.rollupSeconds} s (${Math.round(seed.clicks / seed.rollupSeconds)} clicks/s)`,
+    ...Object.entries(scale.p50Ms).map(([name, ms]) => `  ${name.padEnd(40)} p50 ${ms.toFixed(1).padStart(8)} ms`),
+    `  CSV export: ${scale.export.rows} rows in ${scale.export.seconds} s = ${scale.export.rowsPerSecond} rows/s; server RSS max ${scale.export.maxRssMb} MB during export`,
+    `  RSS while serving: ${scale.rssMbServing} MB`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }

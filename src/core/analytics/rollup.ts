@@ -1,5 +1,5 @@
 import type { Dimension } from './analytics-store.js';
-import { VisitorSketch } from './visitor-sketch.js';
+import { VisitorSketch, visitorHash } from './visitor-sketch.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -65,34 +65,58 @@ export function startOf(at: number, level: Level): number {
   return at - (((at % size) + size) % size);
 }
 
+interface PeriodSums extends PeriodDelta {
+  /** Per dimension (ROLLUP_DIMENSIONS order): clicks by value. */
+  readonly keys: Map<string | null, number>[];
+}
+
 /** Sums a run of clicks into per-hour and per-day deltas, for each link and for all links. */
 export function aggregate(clicks: readonly RollupClick[]): RollupDelta {
-  const periods = { hour: new Map<string, PeriodDelta>(), day: new Map<string, PeriodDelta>() };
-  const keys = { hour: new Map<string, KeyDelta>(), day: new Map<string, KeyDelta>() };
+  const sums = { hour: new Map<number, Map<number, PeriodSums>>(), day: new Map<number, Map<number, PeriodSums>>() };
+  const values: (string | null)[] = [];
   for (const click of clicks) {
-    for (const level of ['hour', 'day'] as const) {
+    const hash = visitorHash(click.visitorId);
+    for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) values[d] = keyOf(click, ROLLUP_DIMENSIONS[d] as Dimension);
+    for (const level of LEVELS) {
       const start = startOf(click.at, level);
       for (const linkId of [click.linkId, ALL_LINKS]) {
-        const id = `${linkId}|${start}|${click.bot ? 1 : 0}`;
-        let period = periods[level].get(id);
-        if (!period) {
-          period = { linkId, start, bot: click.bot, clicks: 0, visitors: new VisitorSketch() };
-          periods[level].set(id, period);
-        }
+        const period = periodOf(sums[level], linkId, start, click.bot);
         period.clicks++;
-        period.visitors.add(click.visitorId);
-        for (const dimension of ROLLUP_DIMENSIONS) {
-          const key = keyOf(click, dimension);
-          const keyId = `${id}|${dimension}|${key ?? ''}`;
-          const counted = keys[level].get(keyId);
-          if (counted) counted.clicks++;
-          else keys[level].set(keyId, { linkId, start, bot: click.bot, dimension, key, clicks: 1 });
+        period.visitors.addHash(hash);
+        for (let d = 0; d < values.length; d++) {
+          const counts = period.keys[d] as Map<string | null, number>;
+          const value = values[d] as string | null;
+          counts.set(value, (counts.get(value) ?? 0) + 1);
         }
       }
     }
   }
-  return {
-    periods: { hour: [...periods.hour.values()], day: [...periods.day.values()] },
-    keys: { hour: [...keys.hour.values()], day: [...keys.day.values()] },
-  };
+  const delta: RollupDelta = { periods: { hour: [], day: [] }, keys: { hour: [], day: [] } };
+  for (const level of LEVELS) {
+    for (const byStart of sums[level].values()) {
+      for (const period of byStart.values()) {
+        const { linkId, start, bot, clicks: n, visitors } = period;
+        delta.periods[level].push({ linkId, start, bot, clicks: n, visitors });
+        period.keys.forEach((counts, d) => {
+          const dimension = ROLLUP_DIMENSIONS[d] as Dimension;
+          for (const [key, count] of counts) delta.keys[level].push({ linkId, start, bot, dimension, key, clicks: count });
+        });
+      }
+    }
+  }
+  return delta;
+}
+
+const LEVELS: readonly Level[] = ['hour', 'day'];
+
+function periodOf(index: Map<number, Map<number, PeriodSums>>, linkId: number, start: number, bot: boolean): PeriodSums {
+  let byStart = index.get(linkId);
+  if (!byStart) index.set(linkId, (byStart = new Map()));
+  const slot = start * 2 + (bot ? 1 : 0);
+  let period = byStart.get(slot);
+  if (!period) {
+    period = { linkId, start, bot, clicks: 0, visitors: new VisitorSketch(), keys: ROLLUP_DIMENSIONS.map(() => new Map()) };
+    byStart.set(slot, period);
+  }
+  return period;
 }

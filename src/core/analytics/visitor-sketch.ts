@@ -22,7 +22,17 @@ export class VisitorSketch {
   }
 
   add(visitorId: string): void {
-    this.addHash(hash53(visitorId));
+    this.addHash(visitorHash(visitorId));
+  }
+
+  /** Adds a visitor by its visitorHash: hash once, add to many sketches. */
+  addHash(hash: number): void {
+    if (this.exact) {
+      this.exact.add(hash);
+      if (this.exact.size > MAX_EXACT) this.toRegisters();
+      return;
+    }
+    setRegister(this.registers as Uint8Array, hash);
   }
 
   /** Adds the visitors of another sketch, given encoded. */
@@ -79,15 +89,6 @@ export class VisitorSketch {
     return bytes;
   }
 
-  private addHash(hash: number): void {
-    if (this.exact) {
-      this.exact.add(hash);
-      if (this.exact.size > MAX_EXACT) this.toRegisters();
-      return;
-    }
-    setRegister(this.registers as Uint8Array, hash);
-  }
-
   private toRegisters(): Uint8Array {
     if (this.registers) return this.registers;
     const registers = new Uint8Array(M);
@@ -109,7 +110,7 @@ function setRegister(registers: Uint8Array, hash: number): void {
 }
 
 /** cyrb53: a fast, well-mixed 53-bit string hash (ids need not be random). */
-function hash53(text: string): number {
+export function visitorHash(text: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {

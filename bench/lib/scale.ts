@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { rssMb } from './rss.js';
+import { seedScale, type SeedResult } from './seed.js';
+import type { Started } from './processes.js';
+
+const DAY_MS = 86_400_000;
+const SAMPLES = 15;
+
+export interface ScaleResult {
+  readonly seed: SeedResult;
+  /** Median of sequential requests, milliseconds. */
+  readonly p50Ms: Record<string, number>;
+  readonly export: { rows: number; seconds: number; rowsPerSecond: number; maxRssMb: number };
+  readonly rssMbServing: number;
+}
+
+/**
+ * Analytics at scale: a link with `clicks` clicks over 30 days among `links` links (seeded straight
+ * into SQLite, then rolled up by the real roller), read through the real server over HTTP.
+ */
+export async function scaleScenario(
+  work: string,
+  sizes: { links: number; clicks: number },
+  start: (databaseUrl: string) => Promise<Started>,
+  adminKey: string,
+): Promise<ScaleResult> {
+  const path = join(work, 'scale.db');
+  const to = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const seed = await seedScale(path, sizes.links, sizes.clicks, to);
+  const server = await start(`sqlite:${path}`);
+  try {
+    const get = async (url: string) => {
+      const started = performance.now();
+      const res = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${adminKey}` } });
+      if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      return performance.now() - started;
+    };
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const urls: Record<string, string> = {
+      'stats 30 d hourly (UTC days)': `/api/links/big/stats?from=${day(seed.from)}&to=${day(seed.to)}&interval=hour`,
+      'stats default (last 30 d, cut hours)': '/api/links/big/stats',
+      'stats 30 d daily, Europe/Berlin': `/api/links/big/stats?from=${day(seed.from)}&to=${day(seed.to)}&interval=day&tz=Europe/Berlin`,
+      'stats all links 30 d hourly': `/api/stats?from=${day(seed.from)}&to=${day(seed.to)}&interval=hour`,
+      'clicks first page': '/api/links/big/clicks?limit=50',
+      'links first page': '/api/links?limit=50',
+    };
+    const p50Ms: Record<string, number> = {};
+    for (const [name, url] of Object.entries(urls)) {
+      await get(url); // warm
+      const times: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) times.push(await get(url));
+      p50Ms[name] = Number(median(times).toFixed(1));
+    }
+    const exported = await exportRate(server, adminKey, seed);
+    return { seed, p50Ms, export: exported, rssMbServing: rssMb(server.child.pid) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Streams the CSV export of the last clicks (about a million of them), sampling the server's memory. */
+async function exportRate(server: Started, adminKey: string, seed: SeedResult): Promise<ScaleResult['export']> {
+  const from = seed.to - Math.round(((seed.to - seed.from) * Math.min(1_000_000, seed.clicks)) / seed.clicks);
+  let maxRssMb = rssMb(server.child.pid);
+  const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, rssMb(server.child.pid))), 100);
+  const started = performance.now();
+  try {
+    const res = await fetch(`${server.url}/api/links/big/clicks/export?format=csv&from=${new Date(from).toISOString()}&to=${new Date(seed.to).toISOString()}`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    if (!res.ok || !res.body) throw new Error(`export: ${res.status}`);
+    let lines = 0;
+    for await (const chunk of res.body) {
+      const bytes = Buffer.from(chunk as Uint8Array);
+      for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines++;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const rows = lines - 1; // the header
+    return { rows, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(rows / seconds), maxRssMb };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
