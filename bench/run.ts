@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 
     const scale = SCALE.clicks > 0
       ? await scaleScenario(work, SCALE, (url) => startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
-        PORT: '0', LINKPULSE_DATABASE_URL: url, LINKPULSE_ADMIN_KEY: ADMIN_KEY, LINKPULSE_LOG_LEVEL: 'warn',
+        PORT: '0', LINKPULSE_DATABASE_URL: url, LINKPULSE_ADMIN_KEY: ADMIN_KEY, LINKPULSE_LOG_LEVEL: 'info', // the URL is read from the log
       }), ADMIN_KEY)
       : undefined;
 

@@ -65,17 +65,9 @@ export interface RollupPeriodsTable {
   clicks: number;
   visitors: number;
   sketch: Buffer;
-}
-
-export interface RollupKeysTable {
-  link_id: number;
-  level: string;
-  start: number;
-  bot: number;
-  dimension: string;
-  /** '' where the click did not tell (a key cannot be NULL). */
-  key: string;
-  clicks: number;
+  /** {dimension: {value: clicks}}; '' stands for "the click did not tell". */
+  dims: string;
+  version: number;
 }
 
 export interface Database {
@@ -86,7 +78,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   rollup_state: RollupStateTable;
   rollup_periods: RollupPeriodsTable;
-  rollup_keys: RollupKeysTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -2,9 +2,12 @@ import { aggregate } from './rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
 export interface RollerOptions {
-  /** Clicks per step: one transaction, short enough not to hold up click writes. */
+  /**
+   * Clicks per step, one transaction. A step costs about one row write per link, hour and day it
+   * touches, however many clicks: fewer, larger steps are much cheaper under load.
+   */
   readonly batch?: number;
-  /** Pause when caught up. Reports never wait for it: they add the clicks not rolled yet. */
+  /** Pause when caught up. Reports never wait for it: they add the clicks not rolled up yet. */
   readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
 }
@@ -18,8 +21,8 @@ export class Roller {
   private readonly idleMs: number;
 
   constructor(private readonly store: RollupStore, private readonly options: RollerOptions = {}) {
-    this.batch = options.batch ?? 5000;
-    this.idleMs = options.idleMs ?? 200;
+    this.batch = options.batch ?? 100_000;
+    this.idleMs = options.idleMs ?? 2000;
   }
 
   start(): void {

@@ -23,29 +23,18 @@ export interface RollupClick {
 
 export type Level = 'hour' | 'day';
 
-/** Clicks and visitors of one link (or ALL_LINKS) in one UTC hour or day, bots apart. */
+/** Clicks, visitors and dimension counts of one link (or ALL_LINKS) in one UTC hour or day, bots apart. */
 export interface PeriodDelta {
   readonly linkId: number;
   readonly start: number;
   readonly bot: boolean;
   clicks: number;
   readonly visitors: VisitorSketch;
+  /** Per dimension, in ROLLUP_DIMENSIONS order: clicks by value (null: the click did not tell). */
+  readonly keys: Map<string | null, number>[];
 }
 
-/** Clicks with one value of one dimension, per link (or ALL_LINKS), UTC hour or day, bots apart. */
-export interface KeyDelta {
-  readonly linkId: number;
-  readonly start: number;
-  readonly bot: boolean;
-  readonly dimension: Dimension;
-  readonly key: string | null;
-  clicks: number;
-}
-
-export interface RollupDelta {
-  readonly periods: Record<Level, PeriodDelta[]>;
-  readonly keys: Record<Level, KeyDelta[]>;
-}
+export type RollupDelta = Record<Level, PeriodDelta[]>;
 
 export function keyOf(click: RollupClick, dimension: Dimension): string | null {
   switch (dimension) {
@@ -65,22 +54,17 @@ export function startOf(at: number, level: Level): number {
   return at - (((at % size) + size) % size);
 }
 
-interface PeriodSums extends PeriodDelta {
-  /** Per dimension (ROLLUP_DIMENSIONS order): clicks by value. */
-  readonly keys: Map<string | null, number>[];
-}
-
 /** Sums a run of clicks into per-hour and per-day deltas, for each link and for all links. */
 export function aggregate(clicks: readonly RollupClick[]): RollupDelta {
-  const sums = { hour: new Map<number, Map<number, PeriodSums>>(), day: new Map<number, Map<number, PeriodSums>>() };
+  const sums = { hour: new Map<number, Map<number, PeriodDelta>>(), day: new Map<number, Map<number, PeriodDelta>>() };
   const values: (string | null)[] = [];
   for (const click of clicks) {
     const hash = visitorHash(click.visitorId);
     for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) values[d] = keyOf(click, ROLLUP_DIMENSIONS[d] as Dimension);
     for (const level of LEVELS) {
       const start = startOf(click.at, level);
-      for (const linkId of [click.linkId, ALL_LINKS]) {
-        const period = periodOf(sums[level], linkId, start, click.bot);
+      for (let all = 0; all < 2; all++) {
+        const period = periodOf(sums[level], all === 0 ? click.linkId : ALL_LINKS, start, click.bot);
         period.clicks++;
         period.visitors.addHash(hash);
         for (let d = 0; d < values.length; d++) {
@@ -91,25 +75,16 @@ export function aggregate(clicks: readonly RollupClick[]): RollupDelta {
       }
     }
   }
-  const delta: RollupDelta = { periods: { hour: [], day: [] }, keys: { hour: [], day: [] } };
-  for (const level of LEVELS) {
-    for (const byStart of sums[level].values()) {
-      for (const period of byStart.values()) {
-        const { linkId, start, bot, clicks: n, visitors } = period;
-        delta.periods[level].push({ linkId, start, bot, clicks: n, visitors });
-        period.keys.forEach((counts, d) => {
-          const dimension = ROLLUP_DIMENSIONS[d] as Dimension;
-          for (const [key, count] of counts) delta.keys[level].push({ linkId, start, bot, dimension, key, clicks: count });
-        });
-      }
-    }
-  }
-  return delta;
+  return { hour: flatten(sums.hour), day: flatten(sums.day) };
+}
+
+function flatten(index: Map<number, Map<number, PeriodDelta>>): PeriodDelta[] {
+  return [...index.values()].flatMap((byStart) => [...byStart.values()]);
 }
 
 const LEVELS: readonly Level[] = ['hour', 'day'];
 
-function periodOf(index: Map<number, Map<number, PeriodSums>>, linkId: number, start: number, bot: boolean): PeriodSums {
+function periodOf(index: Map<number, Map<number, PeriodDelta>>, linkId: number, start: number, bot: boolean): PeriodDelta {
   let byStart = index.get(linkId);
   if (!byStart) index.set(linkId, (byStart = new Map()));
   const slot = start * 2 + (bot ? 1 : 0);

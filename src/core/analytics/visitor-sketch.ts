@@ -2,7 +2,7 @@ const P = 12;
 const M = 1 << P; // 4096 registers: ~1.6 % standard error
 const EXACT = 1;
 const DENSE = 2;
-const HASH_BYTES = 7; // 53-bit hashes
+const HEADER = 8; // tag, then padding so the hashes (float64: 53-bit integers) are aligned
 // Up to this many visitors a sketch keeps their hashes: counts stay exact (and smaller than registers).
 const MAX_EXACT = 512;
 
@@ -45,11 +45,21 @@ export class VisitorSketch {
       }
       return;
     }
-    for (let at = 1; at + HASH_BYTES <= bytes.length; at += HASH_BYTES) {
-      let hash = 0;
-      for (let i = 0; i < HASH_BYTES; i++) hash = hash * 256 + (bytes[at + i] as number);
-      this.addHash(hash);
+    const count = Math.max(0, Math.floor((bytes.length - HEADER) / 8));
+    const hashes = new Float64Array(count);
+    new Uint8Array(hashes.buffer).set(bytes.subarray(HEADER, HEADER + count * 8));
+    for (const hash of hashes) this.addHash(hash);
+  }
+
+  /** Adds the visitors of another sketch. */
+  mergeSketch(other: VisitorSketch): void {
+    if (other.exact) {
+      for (const hash of other.exact) this.addHash(hash);
+      return;
     }
+    const registers = this.toRegisters();
+    const theirs = other.registers as Uint8Array;
+    for (let i = 0; i < M; i++) if ((theirs[i] as number) > (registers[i] as number)) registers[i] = theirs[i] as number;
   }
 
   estimate(): number {
@@ -60,7 +70,7 @@ export class VisitorSketch {
     for (let i = 0; i < M; i++) {
       const rank = registers[i] as number;
       if (rank === 0) zeros++;
-      sum += 2 ** -rank;
+      sum += INVERSE_POWERS[rank] as number;
     }
     const raw = ((0.7213 / (1 + 1.079 / M)) * M * M) / sum;
     // Linear counting while registers are still empty: the better estimate there.
@@ -70,17 +80,10 @@ export class VisitorSketch {
 
   encode(): Uint8Array {
     if (this.exact) {
-      const bytes = new Uint8Array(1 + this.exact.size * HASH_BYTES);
+      const hashes = Float64Array.from(this.exact);
+      const bytes = new Uint8Array(HEADER + hashes.byteLength);
       bytes[0] = EXACT;
-      let at = 1;
-      for (const hash of this.exact) {
-        let rest = hash;
-        for (let i = HASH_BYTES - 1; i >= 0; i--) {
-          bytes[at + i] = rest % 256;
-          rest = Math.floor(rest / 256);
-        }
-        at += HASH_BYTES;
-      }
+      bytes.set(new Uint8Array(hashes.buffer), HEADER);
       return bytes;
     }
     const bytes = new Uint8Array(M + 1);
@@ -98,6 +101,8 @@ export class VisitorSketch {
     return registers;
   }
 }
+
+const INVERSE_POWERS = Float64Array.from({ length: 64 }, (_, rank) => 2 ** -rank);
 
 /** The low 12 bits pick the register; the rank is 1 + the leading zeros of the other 41. */
 function setRegister(registers: Uint8Array, hash: number): void {

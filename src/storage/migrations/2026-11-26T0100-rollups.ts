@@ -22,21 +22,15 @@ export function rollups(dialect: SqlDialect): Migration {
         .addColumn('clicks', 'bigint', (c) => c.notNull())
         .addColumn('visitors', 'bigint', (c) => c.notNull())
         .addColumn('sketch', blob, (c) => c.notNull())
+        // Clicks per dimension value as JSON: one row per period and step, not one per value.
+        .addColumn('dims', 'text', (c) => c.notNull())
+        // Bumped by every write: a roller's cached copy of the row is good while it matches.
+        .addColumn('version', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('rollup_periods_pk', ['link_id', 'level', 'start', 'bot'])
-        .execute();
-      await db.schema.createTable('rollup_keys')
-        .addColumn('link_id', 'bigint', (c) => c.notNull())
-        .addColumn('level', 'text', (c) => c.notNull())
-        .addColumn('start', 'bigint', (c) => c.notNull())
-        .addColumn('bot', 'integer', (c) => c.notNull())
-        .addColumn('dimension', 'text', (c) => c.notNull())
-        .addColumn('key', 'text', (c) => c.notNull())
-        .addColumn('clicks', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('rollup_keys_pk', ['link_id', 'level', 'start', 'bot', 'dimension', 'key'])
         .execute();
     },
     async down(db: AnyDb) {
-      for (const table of ['rollup_keys', 'rollup_periods', 'rollup_state']) await db.schema.dropTable(table).execute();
+      for (const table of ['rollup_periods', 'rollup_state']) await db.schema.dropTable(table).execute();
     },
   };
 }

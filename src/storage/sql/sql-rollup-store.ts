@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Dimension } from '../../core/analytics/analytics-store.js';
-import { ALL_LINKS, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
+import { ALL_LINKS, ROLLUP_DIMENSIONS, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
 import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, Span } from '../../core/analytics/rollup-store.js';
+import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
 
@@ -13,6 +15,10 @@ const ROWS_PER_STATEMENT = 500;
 
 /** Rollups over Kysely, one implementation for SQLite and PostgreSQL. */
 export class SqlRollupStore implements RollupStore {
+  // Decoded current periods (a few KB each); a transaction that fails leaves them ahead of the
+  // database, which their version then tells.
+  private readonly cache: PeriodCache = new LRUCache({ max: 8000 });
+
   constructor(
     private readonly kind: SqlDialect,
     private readonly db: Kysely<Database>,
@@ -30,10 +36,7 @@ export class SqlRollupStore implements RollupStore {
       const clicks = (await rows.execute()).map(toRollupClick);
       if (clicks.length === 0) return 0;
       const delta = summarize(clicks);
-      for (const level of ['hour', 'day'] as const) {
-        await writePeriods(trx, level, delta.periods[level]);
-        await writeKeys(trx, level, delta.keys[level]);
-      }
+      for (const level of ['hour', 'day'] as const) await writePeriods(trx, level, delta[level], this.cache);
       await trx.updateTable('rollup_state').set({ watermark: (clicks.at(-1) as RollupClick).id }).where('id', '=', 1).execute();
       return clicks.length;
     });
@@ -46,20 +49,42 @@ export class SqlRollupStore implements RollupStore {
 
   /** A deleted link's rollups go, and leave the all-links rollups (sketches stay: they cannot subtract). */
   static async forgetLink(trx: Transaction<Database>, linkId: number): Promise<void> {
-    const periods = await trx.selectFrom('rollup_periods').select(['level', 'start', 'bot', 'clicks']).where('link_id', '=', linkId).execute();
+    const periods = await trx.selectFrom('rollup_periods').select(['level', 'start', 'bot', 'clicks', 'dims']).where('link_id', '=', linkId).execute();
     for (const p of periods) {
-      await trx.updateTable('rollup_periods').set((eb) => ({ clicks: eb('clicks', '-', p.clicks) }))
+      const all = trx.selectFrom('rollup_periods').select('dims')
+        .where('link_id', '=', ALL_LINKS).where('level', '=', p.level).where('start', '=', p.start).where('bot', '=', p.bot);
+      const total = await all.executeTakeFirst();
+      if (!total) continue;
+      const dims = decodeDims(total.dims);
+      addDims(dims, decodeDims(p.dims), -1);
+      await trx.updateTable('rollup_periods').set((eb) => ({ clicks: eb('clicks', '-', p.clicks), dims: encodeDims(dims), version: eb('version', '+', 1) }))
         .where('link_id', '=', ALL_LINKS).where('level', '=', p.level).where('start', '=', p.start).where('bot', '=', p.bot).execute();
     }
-    const keys = await trx.selectFrom('rollup_keys').select(['level', 'start', 'bot', 'dimension', 'key', 'clicks']).where('link_id', '=', linkId).execute();
-    for (const k of keys) {
-      await trx.updateTable('rollup_keys').set((eb) => ({ clicks: eb('clicks', '-', k.clicks) }))
-        .where('link_id', '=', ALL_LINKS).where('level', '=', k.level).where('start', '=', k.start).where('bot', '=', k.bot)
-        .where('dimension', '=', k.dimension).where('key', '=', k.key).execute();
-    }
     await trx.deleteFrom('rollup_periods').where('link_id', '=', linkId).execute();
-    await trx.deleteFrom('rollup_keys').where('link_id', '=', linkId).execute();
   }
+}
+
+/** Dimension counts as stored: {"countries": {"FR": 2, "": 1}, …}; '' is "did not tell". */
+function encodeDims(dims: readonly Map<string | null, number>[]): string {
+  const out: Record<string, Record<string, number>> = {};
+  dims.forEach((counts, d) => {
+    const entries: Record<string, number> = {};
+    for (const [key, n] of counts) if (n !== 0) entries[key ?? ''] = n;
+    out[ROLLUP_DIMENSIONS[d] as string] = entries;
+  });
+  return JSON.stringify(out);
+}
+
+function addDims(into: Map<string | null, number>[], from: readonly Map<string | null, number>[], sign = 1): void {
+  from.forEach((counts, d) => {
+    const target = into[d];
+    if (target) for (const [key, n] of counts) target.set(key, (target.get(key) ?? 0) + sign * n);
+  });
+}
+
+function decodeDims(text: string): Map<string | null, number>[] {
+  const parsed = JSON.parse(text) as Record<string, Record<string, number> | undefined>;
+  return ROLLUP_DIMENSIONS.map((dimension) => new Map(Object.entries(parsed[dimension] ?? {}).map(([key, n]) => [key === '' ? null : key, n])));
 }
 
 const CLICK_COLUMNS = ['id', 'link_id', 'at', 'bot', 'visitor_id', 'country', 'referrer_host', 'browser', 'os', 'device', 'language'] as const;
@@ -87,41 +112,75 @@ async function committedUpTo(trx: Transaction<Database>): Promise<number> {
   }
 }
 
-async function writePeriods(trx: Transaction<Database>, level: Level, periods: readonly PeriodDelta[]): Promise<void> {
-  for (let i = 0; i < periods.length; i += ROWS_PER_STATEMENT) {
-    const chunk = periods.slice(i, i + ROWS_PER_STATEMENT);
-    // Sketches are merged here, not in SQL: read the stored ones first.
-    const stored = await trx.selectFrom('rollup_periods').select(['link_id', 'start', 'bot', 'sketch'])
-      .where('level', '=', level)
-      .where((eb) => eb.or(chunk.map((p) => eb.and([eb('link_id', '=', p.linkId), eb('start', '=', p.start), eb('bot', '=', p.bot ? 1 : 0)]))))
-      .execute();
-    const sketches = new Map(stored.map((s) => [`${s.link_id}|${s.start}|${s.bot}`, s.sketch]));
+interface CachedPeriod {
+  version: number;
+  clicks: number;
+  readonly visitors: VisitorSketch;
+  readonly dims: Map<string | null, number>[];
+}
+
+type PeriodCache = LRUCache<string, CachedPeriod>;
+
+/**
+ * Adds the deltas to the stored periods. The current periods are rewritten by every step, so the
+ * roller keeps them decoded (checked against the stored version) instead of decoding them each time.
+ */
+async function writePeriods(trx: Transaction<Database>, level: Level, periods: readonly PeriodDelta[], cache: PeriodCache): Promise<void> {
+  const idOf = (linkId: number, start: number, bot: number | boolean) => `${level}|${linkId}|${start}|${Number(bot)}`;
+  // Point lookups by primary key: the links of one period start at a time.
+  const byStart = new Map<number, PeriodDelta[]>();
+  for (const p of periods) byStart.set(p.start, [...(byStart.get(p.start) ?? []), p]);
+  const lookups = [...byStart].flatMap(([start, list]) => chunks(list).map((chunk) => ({ start, linkIds: [...new Set(chunk.map((p) => p.linkId))] })));
+  const versions = new Map<string, number>();
+  for (const { start, linkIds } of lookups) {
+    const rows = await trx.selectFrom('rollup_periods').select(['link_id', 'bot', 'version'])
+      .where('link_id', 'in', linkIds).where('level', '=', level).where('start', '=', start).execute();
+    for (const r of rows) versions.set(idOf(r.link_id, start, r.bot), Number(r.version));
+  }
+  const stale = periods.filter((p) => {
+    const id = idOf(p.linkId, p.start, p.bot);
+    const version = versions.get(id);
+    return version !== undefined && cache.get(id)?.version !== version;
+  });
+  for (const chunk of chunks(stale)) {
+    for (const p of chunk) {
+      const r = await trx.selectFrom('rollup_periods').select(['version', 'clicks', 'sketch', 'dims'])
+        .where('link_id', '=', p.linkId).where('level', '=', level).where('start', '=', p.start).where('bot', '=', p.bot ? 1 : 0)
+        .executeTakeFirstOrThrow();
+      cache.set(idOf(p.linkId, p.start, p.bot), { version: Number(r.version), clicks: Number(r.clicks), visitors: VisitorSketch.decode(r.sketch), dims: decodeDims(r.dims) });
+    }
+  }
+  for (const chunk of chunks(periods)) {
     const rows = chunk.map((p) => {
-      const before = sketches.get(`${p.linkId}|${p.start}|${p.bot ? 1 : 0}`);
-      if (before) p.visitors.merge(before);
-      return { level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: p.clicks, visitors: p.visitors.estimate(), sketch: Buffer.from(p.visitors.encode()) };
+      const id = idOf(p.linkId, p.start, p.bot);
+      const stored = versions.has(id) ? cache.get(id) : undefined;
+      const period = stored ?? { version: 0, clicks: 0, visitors: new VisitorSketch(), dims: ROLLUP_DIMENSIONS.map(() => new Map()) };
+      period.visitors.mergeSketch(p.visitors);
+      addDims(period.dims, p.keys);
+      period.clicks += p.clicks;
+      period.version++;
+      cache.set(id, period);
+      return {
+        level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: period.clicks, version: period.version,
+        visitors: period.visitors.estimate(), sketch: Buffer.from(period.visitors.encode()), dims: encodeDims(period.dims),
+      };
     });
     await trx.insertInto('rollup_periods').values(rows)
       .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
-        clicks: eb('rollup_periods.clicks', '+', eb.ref('excluded.clicks')),
+        clicks: eb.ref('excluded.clicks'),
         visitors: eb.ref('excluded.visitors'),
         sketch: eb.ref('excluded.sketch'),
+        dims: eb.ref('excluded.dims'),
+        version: eb.ref('excluded.version'),
       })))
       .execute();
   }
 }
 
-async function writeKeys(trx: Transaction<Database>, level: Level, keys: RollupDelta['keys'][Level]): Promise<void> {
-  for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
-    const rows = keys.slice(i, i + ROWS_PER_STATEMENT).map((k) => ({
-      level, link_id: k.linkId, start: k.start, bot: k.bot ? 1 : 0, dimension: k.dimension, key: k.key ?? '', clicks: k.clicks,
-    }));
-    await trx.insertInto('rollup_keys').values(rows)
-      .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot', 'dimension', 'key']).doUpdateSet((eb) => ({
-        clicks: eb('rollup_keys.clicks', '+', eb.ref('excluded.clicks')),
-      })))
-      .execute();
-  }
+function chunks<T>(list: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) result.push(list.slice(i, i + ROWS_PER_STATEMENT));
+  return result;
 }
 
 function botsMatch(bots: BotFilter) {
@@ -182,14 +241,12 @@ class SqlRollupReadTx implements RollupReadTx {
   }
 
   async keys(linkId: number, spans: Record<Level, readonly Span[]>, bots: BotFilter): Promise<KeyRow[]> {
-    const rows = await this.trx.selectFrom('rollup_keys')
-      .select((eb) => ['dimension', 'key', eb.fn.sum<number>('clicks').as('clicks')])
-      .where('link_id', '=', linkId)
-      .where(inSpans(spans))
-      .where(botsMatch(bots))
-      .groupBy(['dimension', 'key'])
+    const rows = await this.trx.selectFrom('rollup_periods').select('dims')
+      .where('link_id', '=', linkId).where(inSpans(spans)).where(botsMatch(bots))
       .execute();
-    return rows.map((r) => ({ dimension: r.dimension as Dimension, key: r.key === '' ? null : r.key, clicks: Number(r.clicks) }));
+    const sums = ROLLUP_DIMENSIONS.map(() => new Map<string | null, number>());
+    for (const row of rows) addDims(sums, decodeDims(row.dims));
+    return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: ROLLUP_DIMENSIONS[d] as Dimension, key, clicks })));
   }
 
   async linkCodes(ids: readonly number[]): Promise<Map<number, string>> {
