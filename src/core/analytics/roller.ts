@@ -21,8 +21,8 @@ export class Roller {
   private readonly idleMs: number;
 
   constructor(private readonly store: RollupStore, private readonly options: RollerOptions = {}) {
-    this.batch = options.batch ?? 100_000;
-    this.idleMs = options.idleMs ?? 2000;
+    this.batch = options.batch ?? 50_000;
+    this.idleMs = options.idleMs ?? 1000;
   }
 
   start(): void {

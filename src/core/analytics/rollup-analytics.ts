@@ -13,7 +13,6 @@ export interface Report {
 
 /** A stretch of one UTC day whose unique visitors are counted together (ids are salted per day). */
 type Part =
-  | { readonly kind: 'day'; readonly day: number; readonly span: Span }
   | { readonly kind: 'hour'; readonly hour: number; readonly span: Span }
   | { readonly kind: 'union'; readonly hours: readonly number[]; readonly span: Span };
 
@@ -49,7 +48,7 @@ export class RollupAnalytics {
       const counts = new Map<number, number>();
       for (const click of raw) counts.set(click.linkId, (counts.get(click.linkId) ?? 0) + 1);
       // Any link with raw clicks may overtake: ask for its rolled count too.
-      const rolled = await tx.topLinks(plan.keySpans, filter.bots, limit, [...counts.keys()]);
+      const rolled = await tx.topLinks(plan.rolledSpans, filter.bots, limit, [...counts.keys()]);
       for (const row of rolled) counts.set(row.linkId, (counts.get(row.linkId) ?? 0) + row.clicks);
       const names = await tx.linkCodes([...counts.keys()]);
       return [...counts]
@@ -68,10 +67,6 @@ function partsOf(span: Span, plan: RollupPlan, data: ReportData): Part[] {
   const parts: Part[] = [];
   for (let day = startOf(span.from, 'day'); day < span.to; day += DAY_MS) {
     const part = { from: Math.max(day, span.from), to: Math.min(day + DAY_MS, span.to) };
-    if (part.from === day && part.to === day + DAY_MS && plan.fullDays.has(day)) {
-      parts.push({ kind: 'day', day, span: part });
-      continue;
-    }
     const hours: number[] = [];
     for (let hour = Math.max(plan.hours.from, startOf(part.from, 'hour')); hour < Math.min(plan.hours.to, part.to); hour += HOUR_MS) {
       if (hour >= part.from && hour + HOUR_MS <= part.to && !isRawHour(plan, hour)) hours.push(hour);
@@ -90,9 +85,8 @@ class ReportData {
   clicks = 0;
   botClicks = 0;
   private readonly hourRows = new Map<number, PeriodRow[]>();
-  private readonly dayRows = new Map<number, PeriodRow[]>();
   private readonly keyCounts = new Map<Dimension, Map<string | null, number>>();
-  private readonly sketches = { hour: new Map<number, Uint8Array[]>(), day: new Map<number, Uint8Array[]>() };
+  private readonly sketches = new Map<number, Uint8Array[]>();
 
   private constructor(
     private readonly tx: RollupReadTx,
@@ -106,9 +100,8 @@ class ReportData {
     const watermark = await tx.watermark();
     // One after another: a snapshot is one connection either way.
     const raw = await tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots);
-    const hours = await tx.periods('hour', linkId, plan.hours, filter.bots);
-    const days = await tx.periods('day', linkId, plan.hours, filter.bots);
-    const keys = await tx.keys(linkId, plan.keySpans, filter.bots);
+    const hours = await tx.periods(linkId, plan.hours, filter.bots);
+    const keys = await tx.keys(linkId, plan.rolledSpans, filter.bots);
     const data = new ReportData(tx, linkId, filter, [...raw].sort((a, b) => a.at - b.at));
     for (const row of hours) {
       if (isRawHour(plan, row.start)) continue;
@@ -116,7 +109,6 @@ class ReportData {
       data.clicks += row.clicks;
       if (row.bot) data.botClicks += row.clicks;
     }
-    for (const row of days) if (plan.fullDays.has(row.start)) data.add(data.dayRows, row);
     for (const key of keys) data.count(key.dimension, key.key, key.clicks);
     for (const click of data.raw) {
       data.clicks++;
@@ -130,20 +122,17 @@ class ReportData {
     return this.rawIn(span).length > 0;
   }
 
-  /** Loads the sketches that the parts must merge (cut or partly rolled hours and days). */
+  /** Loads the sketches of the hours that parts must merge. */
   async loadSketches(parts: readonly Part[]): Promise<void> {
     const hours = new Set<number>();
-    const days = new Set<number>();
-    for (const part of parts) {
-      if (part.kind === 'union') for (const hour of part.hours) hours.add(hour);
-      if (part.kind === 'day' && this.hasRaw(part.span)) days.add(part.day);
+    for (const part of parts) if (part.kind === 'union') for (const hour of part.hours) hours.add(hour);
+    if (hours.size === 0) return;
+    for (const row of await this.tx.sketches(this.linkId, [...hours], this.filter.bots)) {
+      if (!row.sketch) continue;
+      const list = this.sketches.get(row.start);
+      if (list) list.push(row.sketch);
+      else this.sketches.set(row.start, [row.sketch]);
     }
-    const [hourRows, dayRows] = await Promise.all([
-      hours.size === 0 ? [] : this.tx.sketches('hour', this.linkId, [...hours], this.filter.bots),
-      days.size === 0 ? [] : this.tx.sketches('day', this.linkId, [...days], this.filter.bots),
-    ]);
-    for (const row of hourRows) if (row.sketch) this.sketchList('hour', row.start).push(row.sketch);
-    for (const row of dayRows) if (row.sketch) this.sketchList('day', row.start).push(row.sketch);
   }
 
   visitors(parts: readonly Part[]): number {
@@ -153,14 +142,9 @@ class ReportData {
         sum += total(this.hourRows.get(part.hour));
         continue;
       }
-      const raw = this.rawIn(part.span);
-      if (part.kind === 'day' && raw.length === 0) {
-        sum += total(this.dayRows.get(part.day));
-        continue;
-      }
       const sketch = new VisitorSketch();
-      const rolled = part.kind === 'day' ? this.sketches.day.get(part.day) ?? [] : part.hours.flatMap((h) => this.sketches.hour.get(h) ?? []);
-      for (const bytes of rolled) sketch.merge(bytes);
+      for (const hour of part.hours) for (const bytes of this.sketches.get(hour) ?? []) sketch.merge(bytes);
+      const raw = this.rawIn(part.span);
       for (const click of raw) sketch.add(click.visitorId);
       sum += sketch.estimate();
     }
@@ -220,13 +204,6 @@ class ReportData {
     let counts = this.keyCounts.get(dimension);
     if (!counts) this.keyCounts.set(dimension, (counts = new Map()));
     counts.set(key, (counts.get(key) ?? 0) + clicks);
-  }
-
-  private sketchList(level: 'hour' | 'day', start: number): Uint8Array[] {
-    const map = this.sketches[level];
-    let list = map.get(start);
-    if (!list) map.set(start, (list = []));
-    return list;
   }
 }
 

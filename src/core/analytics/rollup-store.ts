@@ -1,13 +1,13 @@
 import type { BotFilter } from '../clicks/click-store.js';
 import type { Dimension } from './analytics-store.js';
-import type { Level, RollupClick, RollupDelta } from './rollup.js';
+import type { RollupClick, RollupDelta } from './rollup.js';
 
 export interface Span {
   readonly from: number;
   readonly to: number;
 }
 
-/** A rolled-up hour or day of one link (or all links), one bot flag. */
+/** A rolled-up hour of one link (or all links), one bot flag. */
 export interface PeriodRow {
   readonly start: number;
   readonly bot: boolean;
@@ -29,16 +29,16 @@ export interface RollupReadTx {
   watermark(): Promise<number>;
   /** Raw clicks in any of `spans`, plus those past `after` (not rolled up yet) inside `tail`. */
   raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]>;
-  /** Rolled-up periods starting in [span.from, span.to). */
-  periods(level: Level, linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]>;
-  /** The periods starting at these instants, sketches included. */
-  sketches(level: Level, linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]>;
-  /** Clicks per dimension value, summed over the periods starting in the spans of each level. */
-  keys(linkId: number, spans: Record<Level, readonly Span[]>, bots: BotFilter): Promise<KeyRow[]>;
+  /** Rolled-up hours starting in [span.from, span.to). */
+  periods(linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]>;
+  /** The hours starting at these instants, sketches included. */
+  sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]>;
+  /** Clicks per dimension value, summed over the hours starting in the spans. */
+  keys(linkId: number, spans: readonly Span[], bots: BotFilter): Promise<KeyRow[]>;
   /** Codes of the links that still exist among `ids`. */
   linkCodes(ids: readonly number[]): Promise<Map<number, string>>;
   /** Rolled clicks per link over the periods: the `limit` most clicked, and those of `include`. */
-  topLinks(spans: Record<Level, readonly Span[]>, bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]>;
+  topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]>;
 }
 
 /** Storage port for rollups, kept by the Roller from the raw clicks. */

@@ -21,9 +21,10 @@ export interface RollupClick {
   readonly language: string | null;
 }
 
-export type Level = 'hour' | 'day';
+/** Rollups are hourly; days and longer are sums (and sketch unions) of hours. */
+export type Level = 'hour';
 
-/** Clicks, visitors and dimension counts of one link (or ALL_LINKS) in one UTC hour or day, bots apart. */
+/** Clicks, visitors and dimension counts of one link (or ALL_LINKS) in one UTC hour, bots apart. */
 export interface PeriodDelta {
   readonly linkId: number;
   readonly start: number;
@@ -49,40 +50,36 @@ export function keyOf(click: RollupClick, dimension: Dimension): string | null {
 
 export const ROLLUP_DIMENSIONS: readonly Dimension[] = ['countries', 'referrers', 'browsers', 'os', 'devices', 'languages'];
 
-export function startOf(at: number, level: Level): number {
-  const size = level === 'hour' ? HOUR_MS : DAY_MS;
+export function startOf(at: number, unit: 'hour' | 'day'): number {
+  const size = unit === 'hour' ? HOUR_MS : DAY_MS;
   return at - (((at % size) + size) % size);
 }
 
-/** Sums a run of clicks into per-hour and per-day deltas, for each link and for all links. */
+/** Sums a run of clicks into per-hour deltas, for each link and for all links. */
 export function aggregate(clicks: readonly RollupClick[]): RollupDelta {
-  const sums = { hour: new Map<number, Map<number, PeriodDelta>>(), day: new Map<number, Map<number, PeriodDelta>>() };
+  const sums = new Map<number, Map<number, PeriodDelta>>();
   const values: (string | null)[] = [];
   for (const click of clicks) {
     const hash = visitorHash(click.visitorId);
     for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) values[d] = keyOf(click, ROLLUP_DIMENSIONS[d] as Dimension);
-    for (const level of LEVELS) {
-      const start = startOf(click.at, level);
-      for (let all = 0; all < 2; all++) {
-        const period = periodOf(sums[level], all === 0 ? click.linkId : ALL_LINKS, start, click.bot);
-        period.clicks++;
-        period.visitors.addHash(hash);
-        for (let d = 0; d < values.length; d++) {
-          const counts = period.keys[d] as Map<string | null, number>;
-          const value = values[d] as string | null;
-          counts.set(value, (counts.get(value) ?? 0) + 1);
-        }
+    const start = startOf(click.at, 'hour');
+    for (let all = 0; all < 2; all++) {
+      const period = periodOf(sums, all === 0 ? click.linkId : ALL_LINKS, start, click.bot);
+      period.clicks++;
+      period.visitors.addHash(hash);
+      for (let d = 0; d < values.length; d++) {
+        const counts = period.keys[d] as Map<string | null, number>;
+        const value = values[d] as string | null;
+        counts.set(value, (counts.get(value) ?? 0) + 1);
       }
     }
   }
-  return { hour: flatten(sums.hour), day: flatten(sums.day) };
+  return { hour: flatten(sums) };
 }
 
 function flatten(index: Map<number, Map<number, PeriodDelta>>): PeriodDelta[] {
   return [...index.values()].flatMap((byStart) => [...byStart.values()]);
 }
-
-const LEVELS: readonly Level[] = ['hour', 'day'];
 
 function periodOf(index: Map<number, Map<number, PeriodDelta>>, linkId: number, start: number, bot: boolean): PeriodDelta {
   let byStart = index.get(linkId);

@@ -10,6 +10,8 @@ import type { Database, SqlDialect } from '../schema.js';
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
 // are committed (PostgreSQL hands out ids before commit, so a lower id may still be in flight).
 export const CLICK_WRITERS_LOCK = 0x6c70_726f; // "lpro"
+// Rollups are hourly; the level column leaves room for coarser ones.
+const HOUR: Level = 'hour';
 // Periods written per statement: 7 values a row stays far below both databases' parameter limits.
 const ROWS_PER_STATEMENT = 500;
 
@@ -36,7 +38,7 @@ export class SqlRollupStore implements RollupStore {
       const clicks = (await rows.execute()).map(toRollupClick);
       if (clicks.length === 0) return 0;
       const delta = summarize(clicks);
-      for (const level of ['hour', 'day'] as const) await writePeriods(trx, level, delta[level], this.cache);
+      await writePeriods(trx, delta.hour, this.cache);
       await trx.updateTable('rollup_state').set({ watermark: (clicks.at(-1) as RollupClick).id }).where('id', '=', 1).execute();
       return clicks.length;
     });
@@ -125,7 +127,8 @@ type PeriodCache = LRUCache<string, CachedPeriod>;
  * Adds the deltas to the stored periods. The current periods are rewritten by every step, so the
  * roller keeps them decoded (checked against the stored version) instead of decoding them each time.
  */
-async function writePeriods(trx: Transaction<Database>, level: Level, periods: readonly PeriodDelta[], cache: PeriodCache): Promise<void> {
+async function writePeriods(trx: Transaction<Database>, periods: readonly PeriodDelta[], cache: PeriodCache): Promise<void> {
+  const level = HOUR;
   const idOf = (linkId: number, start: number, bot: number | boolean) => `${level}|${linkId}|${start}|${Number(bot)}`;
   // Point lookups by primary key: the links of one period start at a time.
   const byStart = new Map<number, PeriodDelta[]>();
@@ -187,9 +190,8 @@ function botsMatch(bots: BotFilter) {
   return bots === 'include' ? sql<boolean>`1 = 1` : sql<boolean>`bot = ${bots === 'only' ? 1 : 0}`;
 }
 
-function inSpans(spans: Record<Level, readonly Span[]>) {
-  const parts = (['hour', 'day'] as const).flatMap((level) =>
-    spans[level].map((s) => sql`(level = ${level} and start >= ${s.from} and start < ${s.to})`));
+function inSpans(spans: readonly Span[]) {
+  const parts = spans.map((s) => sql`(start >= ${s.from} and start < ${s.to})`);
   return parts.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }
 
@@ -218,19 +220,19 @@ class SqlRollupReadTx implements RollupReadTx {
     return [...clicks.values()];
   }
 
-  async periods(level: Level, linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]> {
+  async periods(linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]> {
     const rows = await this.trx.selectFrom('rollup_periods').select(['start', 'bot', 'clicks', 'visitors'])
-      .where('link_id', '=', linkId).where('level', '=', level).where('start', '>=', span.from).where('start', '<', span.to)
+      .where('link_id', '=', linkId).where('level', '=', HOUR).where('start', '>=', span.from).where('start', '<', span.to)
       .where(botsMatch(bots))
       .execute();
     return rows.map((r) => ({ start: Number(r.start), bot: Number(r.bot) === 1, clicks: Number(r.clicks), visitors: Number(r.visitors) }));
   }
 
-  async sketches(level: Level, linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]> {
+  async sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]> {
     const rows: PeriodRow[] = [];
     for (let i = 0; i < starts.length; i += ROWS_PER_STATEMENT) {
       const found = await this.trx.selectFrom('rollup_periods').select(['start', 'bot', 'clicks', 'visitors', 'sketch'])
-        .where('link_id', '=', linkId).where('level', '=', level).where('start', 'in', starts.slice(i, i + ROWS_PER_STATEMENT))
+        .where('link_id', '=', linkId).where('level', '=', HOUR).where('start', 'in', starts.slice(i, i + ROWS_PER_STATEMENT))
         .where(botsMatch(bots))
         .execute();
       for (const r of found) {
@@ -240,12 +242,20 @@ class SqlRollupReadTx implements RollupReadTx {
     return rows;
   }
 
-  async keys(linkId: number, spans: Record<Level, readonly Span[]>, bots: BotFilter): Promise<KeyRow[]> {
+  async keys(linkId: number, spans: readonly Span[], bots: BotFilter): Promise<KeyRow[]> {
     const rows = await this.trx.selectFrom('rollup_periods').select('dims')
-      .where('link_id', '=', linkId).where(inSpans(spans)).where(botsMatch(bots))
+      .where('link_id', '=', linkId).where('level', '=', HOUR).where(inSpans(spans)).where(botsMatch(bots))
       .execute();
     const sums = ROLLUP_DIMENSIONS.map(() => new Map<string | null, number>());
-    for (const row of rows) addDims(sums, decodeDims(row.dims));
+    for (const row of rows) {
+      // Summed straight from the parsed JSON: a report may add up thousands of hours.
+      const parsed = JSON.parse(row.dims) as Record<string, Record<string, number> | undefined>;
+      ROLLUP_DIMENSIONS.forEach((dimension, d) => {
+        const into = sums[d] as Map<string | null, number>;
+        const counts = parsed[dimension];
+        if (counts) for (const key in counts) into.set(key === '' ? null : key, (into.get(key === '' ? null : key) ?? 0) + (counts[key] as number));
+      });
+    }
     return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: ROLLUP_DIMENSIONS[d] as Dimension, key, clicks })));
   }
 
@@ -258,10 +268,11 @@ class SqlRollupReadTx implements RollupReadTx {
     return codes;
   }
 
-  async topLinks(spans: Record<Level, readonly Span[]>, bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]> {
+  async topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]> {
     const perLink = this.trx.selectFrom('rollup_periods')
       .select((eb) => ['link_id', eb.fn.sum<number>('clicks').as('clicks')])
       .where('link_id', '<>', ALL_LINKS)
+      .where('level', '=', HOUR)
       .where(inSpans(spans))
       .where(botsMatch(bots))
       .groupBy('link_id');
