@@ -17,7 +17,22 @@ export class HttpMetrics {
     registers: [this.registry],
   });
 
+  // prom-client hashes label values on every call: the redirect path keeps its children.
+  private readonly redirectChildren = new Map<string, { counted: Counter.Internal; timed: Histogram.Internal<string> }>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'linkpulse_' });
+  }
+
+  /** Counts one answered redirect and, when given, its duration. */
+  redirected(method: string, status: number, seconds?: number): void {
+    const key = `${method} ${status}`;
+    let children = this.redirectChildren.get(key);
+    if (!children) {
+      children = { counted: this.redirects.labels({ status }), timed: this.requestDuration.labels({ method, route: '/:code', status }) };
+      this.redirectChildren.set(key, children);
+    }
+    children.counted.inc();
+    if (seconds !== undefined) children.timed.observe(seconds);
   }
 }

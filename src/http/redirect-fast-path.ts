@@ -28,7 +28,7 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
 
     let location: string;
     try {
-      location = await followLink(lp, metrics, link, { method: req.method, url, ip: clientIp(req), headers: req.headers }, link.redirectType);
+      location = await followLink(lp, metrics, link, { method: req.method, url, ip: clientIp(req), headers: req.headers });
     } catch (error) {
       if (!(error instanceof UnavailableError)) return false; // deleted or used up meanwhile: Fastify answers 404 / 410
       res.writeHead(503, { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '1' });
@@ -37,7 +37,7 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
     }
     res.writeHead(link.redirectType, { location, 'cache-control': 'private, no-store', 'content-length': '0' });
     res.end();
-    metrics.requestDuration.observe({ method: req.method, route: '/:code', status: link.redirectType }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.redirected(req.method, link.redirectType, Number(process.hrtime.bigint() - started) / 1e9);
     return true;
   };
 }

@@ -19,7 +19,7 @@ export interface IncomingRedirect {
  * click's commit: a redirect that was answered is a click that was stored. A click that cannot be
  * stored is an UnavailableError (503); a link deleted meanwhile, a NotFoundError.
  */
-export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link, request: IncomingRedirect, status: number): Promise<string> {
+export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link, request: IncomingRedirect): Promise<string> {
   if (request.method !== 'HEAD') {
     try {
       await lp.recorder.record(link, redirectRequest(request.ip, request.headers));
@@ -30,7 +30,6 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
     }
     metrics.clicksStored.inc();
   }
-  metrics.redirects.inc({ status });
   const queryAt = request.url.indexOf('?');
   return withForwardedQuery(link.url, safeSearch(queryAt === -1 ? '' : request.url.slice(queryAt)));
 }

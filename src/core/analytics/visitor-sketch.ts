@@ -4,11 +4,11 @@ const EXACT = 1;
 const DENSE = 2;
 const HEADER = 8; // tag, then padding so the hashes (float64: 53-bit integers) are aligned
 // Up to this many visitors a sketch keeps their hashes: counts stay exact (and smaller than registers).
-const MAX_EXACT = 512;
+const MAX_EXACT = 256;
 
 /**
  * The unique visitors of an hour or a day, mergeable: reports over any range merge small per-period
- * sketches instead of counting distinct ids over raw clicks. Exact up to 512 visitors (it keeps their
+ * sketches instead of counting distinct ids over raw clicks. Exact up to 256 visitors (it keeps their
  * hashes), then a HyperLogLog of 4096 registers (~1.6 % standard error).
  */
 export class VisitorSketch {

@@ -12,7 +12,8 @@ const Params = Type.Object({ code: Type.String() });
 
 export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics }> = async (app, { lp, metrics }) => {
   async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
-    const location = await followLink(lp, metrics, link, request, status);
+    const location = await followLink(lp, metrics, link, request);
+    metrics.redirected(request.method, status); // its duration: the onResponse hook
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
 

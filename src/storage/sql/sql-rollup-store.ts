@@ -19,7 +19,7 @@ const ROWS_PER_STATEMENT = 500;
 export class SqlRollupStore implements RollupStore {
   // Decoded current periods (a few KB each); a transaction that fails leaves them ahead of the
   // database, which their version then tells.
-  private readonly cache: PeriodCache = new LRUCache({ max: 8000 });
+  private readonly cache: PeriodCache = new LRUCache({ max: 5000 });
 
   constructor(
     private readonly kind: SqlDialect,
@@ -117,7 +117,8 @@ async function committedUpTo(trx: Transaction<Database>): Promise<number> {
 interface CachedPeriod {
   version: number;
   clicks: number;
-  readonly visitors: VisitorSketch;
+  /** Encoded: a few KB, where a decoded exact sketch is a Set several times larger. */
+  sketch: Uint8Array | undefined;
   readonly dims: Map<string | null, number>[];
 }
 
@@ -150,22 +151,24 @@ async function writePeriods(trx: Transaction<Database>, periods: readonly Period
       const r = await trx.selectFrom('rollup_periods').select(['version', 'clicks', 'sketch', 'dims'])
         .where('link_id', '=', p.linkId).where('level', '=', level).where('start', '=', p.start).where('bot', '=', p.bot ? 1 : 0)
         .executeTakeFirstOrThrow();
-      cache.set(idOf(p.linkId, p.start, p.bot), { version: Number(r.version), clicks: Number(r.clicks), visitors: VisitorSketch.decode(r.sketch), dims: decodeDims(r.dims) });
+      cache.set(idOf(p.linkId, p.start, p.bot), { version: Number(r.version), clicks: Number(r.clicks), sketch: new Uint8Array(r.sketch), dims: decodeDims(r.dims) });
     }
   }
   for (const chunk of chunks(periods)) {
     const rows = chunk.map((p) => {
       const id = idOf(p.linkId, p.start, p.bot);
       const stored = versions.has(id) ? cache.get(id) : undefined;
-      const period = stored ?? { version: 0, clicks: 0, visitors: new VisitorSketch(), dims: ROLLUP_DIMENSIONS.map(() => new Map()) };
-      period.visitors.mergeSketch(p.visitors);
+      const period = stored ?? { version: 0, clicks: 0, sketch: undefined, dims: ROLLUP_DIMENSIONS.map(() => new Map()) };
+      const visitors = period.sketch ? VisitorSketch.decode(period.sketch) : new VisitorSketch();
+      visitors.mergeSketch(p.visitors);
+      period.sketch = visitors.encode();
       addDims(period.dims, p.keys);
       period.clicks += p.clicks;
       period.version++;
       cache.set(id, period);
       return {
         level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: period.clicks, version: period.version,
-        visitors: period.visitors.estimate(), sketch: Buffer.from(period.visitors.encode()), dims: encodeDims(period.dims),
+        visitors: visitors.estimate(), sketch: Buffer.from(period.sketch), dims: encodeDims(period.dims),
       };
     });
     await trx.insertInto('rollup_periods').values(rows)
