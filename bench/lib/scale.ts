@@ -5,13 +5,15 @@ import type { Started } from './processes.js';
 
 const DAY_MS = 86_400_000;
 const SAMPLES = 15;
+const SETTLE_MS = 30_000;
 
 export interface ScaleResult {
   readonly seed: SeedResult;
   /** Median of sequential requests, milliseconds. */
   readonly p50Ms: Record<string, number>;
   readonly export: { rows: number; seconds: number; rowsPerSecond: number; maxRssMb: number };
-  readonly rssMbServing: number;
+  /** Server RSS: the most while answering the questions above, and once idle for a while after. */
+  readonly rssMb: { maxWhileQuerying: number; settled: number };
 }
 
 /**
@@ -46,14 +48,18 @@ export async function scaleScenario(
       'links first page': '/api/links?limit=50',
     };
     const p50Ms: Record<string, number> = {};
+    let maxWhileQuerying = rssMb(server.child.pid);
+    const sampler = setInterval(() => (maxWhileQuerying = Math.max(maxWhileQuerying, rssMb(server.child.pid))), 50);
     for (const [name, url] of Object.entries(urls)) {
       await get(url); // warm
       const times: number[] = [];
       for (let i = 0; i < SAMPLES; i++) times.push(await get(url));
       p50Ms[name] = Number(median(times).toFixed(1));
     }
+    clearInterval(sampler);
     const exported = await exportRate(server, adminKey, seed);
-    return { seed, p50Ms, export: exported, rssMbServing: rssMb(server.child.pid) };
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // V8 gives back heap it no longer needs
+    return { seed, p50Ms, export: exported, rssMb: { maxWhileQuerying, settled: rssMb(server.child.pid) } };
   } finally {
     await server.stop();
   }

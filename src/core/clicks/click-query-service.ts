@@ -8,7 +8,7 @@ import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { toClickView, type ClickView } from './click-view.js';
 import type { ClickStore } from './click-store.js';
 
-const EXPORT_CHUNK = 2000;
+const EXPORT_CHUNK = 1000;
 
 export interface ClickRangeRequest {
   readonly from?: string | undefined;

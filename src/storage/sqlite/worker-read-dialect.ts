@@ -8,6 +8,8 @@ import {
 interface Reply {
   readonly id: number;
   readonly rows?: unknown[];
+  readonly columns?: string[];
+  readonly values?: unknown[][];
   readonly error?: { message: string; code?: string };
 }
 
@@ -50,7 +52,7 @@ class WorkerReadDriver implements Driver {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.error) waiter?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else waiter?.resolve(reply.rows ?? []);
+      else waiter?.resolve(reply.values ? toObjects(reply.columns ?? [], reply.values) : reply.rows ?? []);
     });
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', () => this.failAll(Object.assign(new Error('the SQLite read worker stopped'), { code: 'SQLITE_IOERR' })));
@@ -114,4 +116,12 @@ class WorkerReadDriver implements Driver {
     for (const waiter of this.waiting.values()) waiter.reject(error);
     this.waiting.clear();
   }
+}
+
+function toObjects(columns: readonly string[], values: readonly unknown[][]): Record<string, unknown>[] {
+  return values.map((row) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) object[columns[i] as string] = row[i];
+    return object;
+  });
 }
