@@ -10,6 +10,7 @@ import { commandExists, startServer, type Started } from './lib/processes.js';
 import { liveLatency } from './lib/live-latency.js';
 import { rssMb } from './lib/rss.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
+import { buildOpenLoop, runOpenLoop, type OpenLoopResult } from './lib/openloop.js';
 import { scaleScenario, type ScaleResult } from './lib/scale.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -17,6 +18,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const OPEN_LOOP_CONNECTIONS = 256;
 const LINKS = 1000;
 // Analytics at scale: BENCH_SCALE_CLICKS=0 skips it (seeding and rolling up 10 M clicks takes a few minutes).
 const SCALE = { links: Number(process.env.BENCH_SCALE_LINKS ?? 1_000_000), clicks: Number(process.env.BENCH_SCALE_CLICKS ?? 10_000_000) };
@@ -28,20 +30,29 @@ const script = join(root, 'bench/redirect.lua');
 
 async function main(): Promise<void> {
   if (!commandExists('wrk')) throw new Error('wrk is needed: apt-get install -y wrk');
+  if (!commandExists('cc')) throw new Error('a C compiler is needed for the open-loop generator: apt-get install -y gcc');
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   const work = mkdtempSync(join(tmpdir(), 'linkpulse-bench-'));
   try {
     const codesFile = join(work, 'codes.txt');
     const codes = Array.from({ length: LINKS }, (_, i) => `b${String(i).padStart(4, '0')}`);
     writeFileSync(codesFile, `${codes.join('\n')}\n`);
-    const load = (url: string, seconds: number) =>
-      runWrk({ url, seconds, connections: CONNECTIONS, cpu: LOAD_CPU, script, scriptArgs: [codesFile] });
+    const openLoop = buildOpenLoop(work);
+    const load: Load = {
+      closed: (url, seconds) => runWrk({ url, seconds, connections: CONNECTIONS, cpu: LOAD_CPU, script, scriptArgs: [codesFile] }),
+      open: (url, rate) => runOpenLoop(openLoop, { url, rate, seconds: SECONDS, connections: OPEN_LOOP_CONNECTIONS, cpu: LOAD_CPU, codesFile }),
+      fixedRate: 0,
+    };
 
     const bare = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/bare-server.mjs')], {});
     let bareResult: WrkResult;
+    let bareOpen: OpenLoopResult;
     try {
-      await load(bare.url, WARMUP_SECONDS);
-      bareResult = median(await rounds(() => load(bare.url, SECONDS)));
+      await load.closed(bare.url, WARMUP_SECONDS);
+      bareResult = median(await rounds(() => load.closed(bare.url, SECONDS)));
+      // The issue's fixed arrival rate: half of what the bare server answers closed-loop.
+      load.fixedRate = Math.round(bareResult.rps / 2);
+      bareOpen = await load.open(bare.url, load.fixedRate);
     } finally {
       await bare.stop();
     }
@@ -61,13 +72,13 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
       settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, links: LINKS, pinned: { server: SERVER_CPU, load: LOAD_CPU } },
-      bare: bareResult,
+      bare: { ...bareResult, openLoop: bareOpen },
       sqlite: { ...sqlite, ratio: ratio(sqlite), target: 0.7 },
       ...(postgres && { postgres: { ...postgres, ratio: ratio(postgres), target: 0.5 } }),
       ...(scale && { scale }),
     };
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    printTable(bareResult, [sqlite, ...(postgres ? [postgres] : [])], ratio);
+    printTable(bareResult, bareOpen, [sqlite, ...(postgres ? [postgres] : [])], ratio);
     if (scale) printScale(scale);
     if (!postgres) process.stdout.write('(PostgreSQL not measured: set BENCH_POSTGRES_URL=postgres://… to include it)\n');
     if (sqlite.noLoss.lost > 0 || (postgres?.noLoss.lost ?? 0) > 0) process.exitCode = 1;
@@ -76,16 +87,24 @@ async function main(): Promise<void> {
   }
 }
 
+interface Load {
+  closed(url: string, seconds: number): Promise<WrkResult>;
+  open(url: string, rate: number): Promise<OpenLoopResult>;
+  fixedRate: number;
+}
+
 interface ScenarioResult {
   database: 'sqlite' | 'postgres';
   redirect: WrkResult;
+  /** At the fixed rate (half the bare server's), and at half of this server's own closed-loop rate. */
+  openLoop: { atFixedRate: OpenLoopResult; atHalfOwn: OpenLoopResult };
   noLoss: LossCheck;
   live: Awaited<ReturnType<typeof liveLatency>>;
   rssMbAfterLoad: number;
 }
 
 /** One LinkPulse server on one database: throughput under the bench load, no loss, live latency, memory. */
-async function scenario(database: 'sqlite' | 'postgres', url: string, codes: string[], load: (url: string, seconds: number) => Promise<WrkResult>): Promise<ScenarioResult> {
+async function scenario(database: 'sqlite' | 'postgres', url: string, codes: string[], load: Load): Promise<ScenarioResult> {
   const lp = await startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
     PORT: '0',
     LINKPULSE_DATABASE_URL: url,
@@ -95,13 +114,15 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
   });
   try {
     await seedLinks(lp, codes);
-    const warmup = await load(lp.url, WARMUP_SECONDS);
-    const measured = await rounds(() => load(lp.url, SECONDS));
+    const warmup = await load.closed(lp.url, WARMUP_SECONDS);
+    const measured = await rounds(() => load.closed(lp.url, SECONDS));
     const redirect = median(measured);
-    const noLoss = await checkNoLoss(lp, codes, [warmup, ...measured]);
+    const openLoop = { atFixedRate: await load.open(lp.url, load.fixedRate), atHalfOwn: await load.open(lp.url, redirect.rps / 2) };
+    const answered = [warmup, ...measured].reduce((sum, r) => sum + r.requests - r.failures, 0) + openLoop.atFixedRate.answered + openLoop.atHalfOwn.answered;
+    const noLoss = await checkNoLoss(lp, codes, answered);
     const rssMbAfterLoad = rssMb(lp.child.pid);
     const live = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
-    return { database, redirect, noLoss, live, rssMbAfterLoad };
+    return { database, redirect, openLoop, noLoss, live, rssMbAfterLoad };
   } finally {
     await lp.stop();
   }
@@ -153,8 +174,7 @@ interface LossCheck {
 }
 
 /** Every redirect wrk saw answered must be a stored click; wrk may abandon a few in flight at its end (stored, unseen). */
-async function checkNoLoss(server: Started, codes: string[], runs: WrkResult[]): Promise<LossCheck> {
-  const answered = runs.reduce((sum, r) => sum + r.requests - r.failures, 0);
+async function checkNoLoss(server: Started, codes: string[], answered: number): Promise<LossCheck> {
   const stats = (await api(server, '/api/stats?from=2020-01-01&to=2040-01-01&interval=month')) as { totals: { clicks: number } };
   const sample: { browser: string | null; os: string | null; country: string | null; visitorId: string }[] = [];
   for (const code of codes.slice(0, 10)) {
@@ -171,13 +191,22 @@ async function checkNoLoss(server: Started, codes: string[], runs: WrkResult[]):
   };
 }
 
-function printTable(bare: WrkResult, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
+function printTable(bare: WrkResult, bareOpen: OpenLoopResult, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
   const row = (name: string, r: WrkResult) =>
     `${name.padEnd(30)} ${r.rps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.failures + r.socketErrors).padStart(7)}`;
+  const open = (name: string, r: OpenLoopResult) =>
+    `${name.padEnd(44)} ${r.rate.toFixed(0).padStart(7)} ${r.achievedRps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.errors + r.unanswered).padStart(9)}`;
   const lines = [
     `${'redirect (closed loop)'.padEnd(30)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
     row('bare node:http 302', bare),
     ...scenarios.map((s) => row(`LinkPulse on ${s.database}`, s.redirect)),
+    '',
+    `${'redirect (open loop, fixed arrival rate)'.padEnd(44)} ${'rate'.padStart(7)} ${'answered/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'late/err'.padStart(9)}`,
+    open('bare node:http 302, half its max', bareOpen),
+    ...scenarios.flatMap((s) => [
+      open(`LinkPulse on ${s.database}, same rate`, s.openLoop.atFixedRate),
+      open(`LinkPulse on ${s.database}, half its own max`, s.openLoop.atHalfOwn),
+    ]),
     '',
     ...scenarios.flatMap((s) => [
       `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}); `

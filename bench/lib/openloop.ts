@@ -1,0 +1,41 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pinned } from './processes.js';
+
+export interface OpenLoopResult {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly sent: number;
+  readonly answered: number;
+  readonly errors: number;
+  /** Still unanswered when the run stopped waiting (5 s after the last request was due). */
+  readonly unanswered: number;
+  readonly achievedRps: number;
+  /** From when each request was due, not when it could be sent. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+const source = fileURLToPath(new URL('../openloop.c', import.meta.url));
+
+/** Builds the open-loop generator (bench/openloop.c) into `dir`; answers its path. */
+export function buildOpenLoop(dir: string): string {
+  const binary = join(dir, 'openloop');
+  execFileSync('cc', ['-O2', '-o', binary, source], { stdio: 'inherit' });
+  return binary;
+}
+
+/** Requests at a fixed arrival rate whatever the server does (see bench/openloop.c). */
+export async function runOpenLoop(binary: string, options: { url: string; rate: number; seconds: number; connections: number; cpu: number; codesFile: string }): Promise<OpenLoopResult> {
+  const port = new URL(options.url).port;
+  const [bin, args] = pinned(options.cpu, binary, [port, String(Math.round(options.rate)), String(options.seconds), String(options.connections), options.codesFile]);
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => { text += c.toString(); });
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`openloop exited ${code}: ${text}`))));
+  });
+  return JSON.parse(output) as OpenLoopResult;
+}
