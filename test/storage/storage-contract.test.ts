@@ -191,6 +191,28 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(afterDelete.totals.clicks, clicks.filter((c) => c.linkId === links[0]!.id).length);
     });
 
+    it('rolls up every click once, with two rollers racing and after the newest clicks were deleted', async () => {
+      const base = T0 + 86_400_000 * 60;
+      const gone = (await storage.links.insert(newLink('gone'))) as { id: number };
+      const kept = (await storage.links.insert(newLink('kept'))) as { id: number };
+      const analytics = new RollupAnalytics(storage.rollups);
+      const clicksOf = async (linkId: number) => (await analytics.report({ linkId, from: base, to: base + 86_400_000, bots: 'include' }, [], 1)).totals.clicks;
+      await storage.clicks.insertBatch(Array.from({ length: 300 }, (_, i) => newClick(kept.id, base + i * 1000, { visitorId: `k${i}` })));
+      const racers = [new Roller(storage.rollups, { batch: 40 }), new Roller(storage.rollups, { batch: 40 })];
+      await Promise.all(racers.map((r) => r.catchUp()));
+      await racers[0]!.catchUp();
+      assert.equal(await clicksOf(kept.id), 300);
+      // The newest clicks belong to a link that is then deleted: later ids must still be rolled up.
+      await storage.clicks.insertBatch([1, 2, 3].map((i) => newClick(gone.id, base + i)));
+      await racers[0]!.catchUp();
+      assert.equal(await storage.links.delete('gone'), true);
+      await storage.clicks.insertBatch([newClick(kept.id, base + 500_000, { visitorId: 'late' })]);
+      await racers[0]!.catchUp();
+      assert.equal(await clicksOf(kept.id), 301);
+      const overall = await analytics.report({ from: base, to: base + 86_400_000, bots: 'include' }, [], 1);
+      assert.equal(overall.totals.clicks, 301);
+    });
+
     it('keeps the first salt of a day and forgets old days', async () => {
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'first'), 'first');
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'second'), 'first');

@@ -1,4 +1,4 @@
-import { aggregate } from './rollup.js';
+import { ClickSummer } from './rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
 export interface RollerOptions {
@@ -11,6 +11,9 @@ export interface RollerOptions {
   readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
 }
+
+const SLICE = 2000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Keeps the rollups up to date with the raw clicks, in the background. */
 export class Roller {
@@ -30,9 +33,20 @@ export class Roller {
     this.schedule(0);
   }
 
-  /** Rolls one step; answers how many clicks it took. */
-  step(): Promise<number> {
-    return this.store.rollUp(this.batch, aggregate);
+  /**
+   * Rolls one step; answers how many clicks it took. The clicks are summed a slice at a time,
+   * yielding between slices, so a step never holds up redirects for long.
+   */
+  async step(): Promise<number> {
+    const { after, clicks } = await this.store.pending(this.batch);
+    const last = clicks.at(-1);
+    if (!last) return 0;
+    const summer = new ClickSummer();
+    for (let i = 0; i < clicks.length; i += SLICE) {
+      summer.add(clicks.slice(i, i + SLICE));
+      await yieldToEventLoop();
+    }
+    return (await this.store.apply(summer.delta(), after, last.id)) ? clicks.length : 0;
   }
 
   /** Rolls until every committed click is in the rollups. */

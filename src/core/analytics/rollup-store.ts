@@ -44,10 +44,15 @@ export interface RollupReadTx {
 /** Storage port for rollups, kept by the Roller from the raw clicks. */
 export interface RollupStore {
   /**
-   * Takes up to `limit` clicks past the watermark, in id order, adds `summarize(clicks)` to the
-   * rollups and moves the watermark past them, in one transaction. Answers how many it took.
-   * Never skips a click that commits later with a lower id (PostgreSQL: concurrent writers).
+   * Up to `limit` clicks past the watermark, in id order, and the watermark they follow. Never one
+   * whose id a click still being written could undercut (PostgreSQL hands out ids before commit).
    */
-  rollUp(limit: number, summarize: (clicks: readonly RollupClick[]) => RollupDelta): Promise<number>;
+  pending(limit: number): Promise<{ readonly after: number; readonly clicks: RollupClick[] }>;
+  /**
+   * Adds `delta` to the rollups and moves the watermark from `after` to `upTo`, in one short
+   * transaction. False, with nothing written, when the watermark or a rollup moved meanwhile
+   * (another node's roller, a deleted link): the caller starts again from `pending`.
+   */
+  apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean>;
   snapshot<T>(read: (tx: RollupReadTx) => Promise<T>): Promise<T>;
 }

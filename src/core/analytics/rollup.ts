@@ -55,26 +55,33 @@ export function startOf(at: number, unit: 'hour' | 'day'): number {
   return at - (((at % size) + size) % size);
 }
 
-/** Sums a run of clicks into per-hour deltas, for each link and for all links. */
-export function aggregate(clicks: readonly RollupClick[]): RollupDelta {
-  const sums = new Map<number, Map<number, PeriodDelta>>();
-  const values: (string | null)[] = [];
-  for (const click of clicks) {
-    const hash = visitorHash(click.visitorId);
-    for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) values[d] = keyOf(click, ROLLUP_DIMENSIONS[d] as Dimension);
-    const start = startOf(click.at, 'hour');
-    for (let all = 0; all < 2; all++) {
-      const period = periodOf(sums, all === 0 ? click.linkId : ALL_LINKS, start, click.bot);
-      period.clicks++;
-      period.visitors.addHash(hash);
-      for (let d = 0; d < values.length; d++) {
-        const counts = period.keys[d] as Map<string | null, number>;
-        const value = values[d] as string | null;
-        counts.set(value, (counts.get(value) ?? 0) + 1);
+/** Sums clicks into per-hour deltas, for each link and for all links, a run at a time. */
+export class ClickSummer {
+  private readonly sums = new Map<number, Map<number, PeriodDelta>>();
+  private readonly values: (string | null)[] = [];
+
+  add(clicks: readonly RollupClick[]): void {
+    const { sums, values } = this;
+    for (const click of clicks) {
+      const hash = visitorHash(click.visitorId);
+      for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) values[d] = keyOf(click, ROLLUP_DIMENSIONS[d] as Dimension);
+      const start = startOf(click.at, 'hour');
+      for (let all = 0; all < 2; all++) {
+        const period = periodOf(sums, all === 0 ? click.linkId : ALL_LINKS, start, click.bot);
+        period.clicks++;
+        period.visitors.addHash(hash);
+        for (let d = 0; d < values.length; d++) {
+          const counts = period.keys[d] as Map<string | null, number>;
+          const value = values[d] as string | null;
+          counts.set(value, (counts.get(value) ?? 0) + 1);
+        }
       }
     }
   }
-  return { hour: flatten(sums) };
+
+  delta(): RollupDelta {
+    return { hour: flatten(this.sums) };
+  }
 }
 
 function flatten(index: Map<number, Map<number, PeriodDelta>>): PeriodDelta[] {

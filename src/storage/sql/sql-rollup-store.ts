@@ -15,10 +15,11 @@ const HOUR: Level = 'hour';
 // Periods written per statement: 7 values a row stays far below both databases' parameter limits.
 const ROWS_PER_STATEMENT = 500;
 
+class RollupConflict extends Error {}
+
 /** Rollups over Kysely, one implementation for SQLite and PostgreSQL. */
 export class SqlRollupStore implements RollupStore {
-  // Decoded current periods (a few KB each); a transaction that fails leaves them ahead of the
-  // database, which their version then tells.
+  // The current periods, decoded but for their sketches (a few KB each).
   private readonly cache: PeriodCache = new LRUCache({ max: 5000 });
 
   constructor(
@@ -28,20 +29,42 @@ export class SqlRollupStore implements RollupStore {
     private readonly reads: Kysely<Database> = db,
   ) {}
 
-  async rollUp(limit: number, summarize: (clicks: readonly RollupClick[]) => RollupDelta): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      let state = trx.selectFrom('rollup_state').select('watermark').where('id', '=', 1);
-      if (this.kind === 'postgres') state = state.forUpdate(); // one roller at a time, across nodes
-      const watermark = Number((await state.executeTakeFirstOrThrow()).watermark);
-      let rows = trx.selectFrom('clicks').select(CLICK_COLUMNS).where('id', '>', watermark).orderBy('id').limit(limit);
-      if (this.kind === 'postgres') rows = rows.where('id', '<=', await committedUpTo(trx));
-      const clicks = (await rows.execute()).map(toRollupClick);
-      if (clicks.length === 0) return 0;
-      const delta = summarize(clicks);
-      await writePeriods(trx, delta.hour, this.cache);
-      await trx.updateTable('rollup_state').set({ watermark: (clicks.at(-1) as RollupClick).id }).where('id', '=', 1).execute();
-      return clicks.length;
-    });
+  async pending(limit: number): Promise<{ after: number; clicks: RollupClick[] }> {
+    // SQLite: read in the worker (its ids commit in order); PostgreSQL: up to the committed fence.
+    const from = this.kind === 'postgres' ? this.db : this.reads;
+    const after = Number((await from.selectFrom('rollup_state').select('watermark').where('id', '=', 1).executeTakeFirstOrThrow()).watermark);
+    let rows = from.selectFrom('clicks').select(CLICK_COLUMNS).where('id', '>', after).orderBy('id').limit(limit);
+    if (this.kind === 'postgres') rows = rows.where('id', '<=', await this.db.transaction().execute(committedUpTo));
+    return { after, clicks: (await rows.execute()).map(toRollupClick) };
+  }
+
+  async apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean> {
+    // The merging happens before the transaction, a slice at a time; the transaction only writes,
+    // each row on condition that its version is still the one merged with.
+    const rows = await mergedPeriods(this.db, delta.hour, this.cache);
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const moved = await trx.updateTable('rollup_state').set({ watermark: upTo }).where('id', '=', 1).where('watermark', '=', after).executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) throw new RollupConflict();
+        for (const chunk of chunks(rows)) {
+          const written = await trx.insertInto('rollup_periods').values(chunk)
+            .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
+              clicks: eb.ref('excluded.clicks'),
+              visitors: eb.ref('excluded.visitors'),
+              sketch: eb.ref('excluded.sketch'),
+              dims: eb.ref('excluded.dims'),
+              version: eb.ref('excluded.version'),
+            })).where((eb) => eb('rollup_periods.version', '=', eb(eb.ref('excluded.version'), '-', 1))))
+            .executeTakeFirst();
+          if (Number(written.numInsertedOrUpdatedRows) !== chunk.length) throw new RollupConflict();
+        }
+        return true;
+      });
+    } catch (error) {
+      if (!(error instanceof RollupConflict)) throw error;
+      this.cache.clear();
+      return false;
+    }
   }
 
   async snapshot<T>(read: (tx: RollupReadTx) => Promise<T>): Promise<T> {
@@ -49,7 +72,7 @@ export class SqlRollupStore implements RollupStore {
     return transaction.execute((trx) => read(new SqlRollupReadTx(trx)));
   }
 
-  /** A deleted link's rollups go, and leave the all-links rollups (sketches stay: they cannot subtract). */
+  /** A deleted link's rollups go, and leave the all-links rollups (sketches stay: they cannot subtract). In the deleting transaction. */
   static async forgetLink(trx: Transaction<Database>, linkId: number): Promise<void> {
     const periods = await trx.selectFrom('rollup_periods').select(['level', 'start', 'bot', 'clicks', 'dims']).where('link_id', '=', linkId).execute();
     for (const p of periods) {
@@ -63,6 +86,13 @@ export class SqlRollupStore implements RollupStore {
         .where('link_id', '=', ALL_LINKS).where('level', '=', p.level).where('start', '=', p.start).where('bot', '=', p.bot).execute();
     }
     await trx.deleteFrom('rollup_periods').where('link_id', '=', linkId).execute();
+    // SQLite numbers a new row after the highest id left: with the newest clicks deleted, that may be
+    // at or under the watermark, where the roller would never look. Keep the watermark under it.
+    await trx.updateTable('rollup_state')
+      .set((eb) => ({ watermark: eb.fn.coalesce(eb.selectFrom('clicks').select((c) => c.fn.max('id').as('id')), eb.lit(0)) }))
+      .where('id', '=', 1)
+      .where((eb) => eb('watermark', '>', eb.fn.coalesce(eb.selectFrom('clicks').select((c) => c.fn.max('id').as('id')), eb.lit(0))))
+      .execute();
   }
 }
 
@@ -125,62 +155,51 @@ interface CachedPeriod {
 type PeriodCache = LRUCache<string, CachedPeriod>;
 
 /**
- * Adds the deltas to the stored periods. The current periods are rewritten by every step, so the
- * roller keeps them decoded (checked against the stored version) instead of decoding them each time.
+ * The stored periods with the deltas added, as rows to write. The current periods change with every
+ * step, so the roller keeps them decoded between steps (good while their stored version matches).
  */
-async function writePeriods(trx: Transaction<Database>, periods: readonly PeriodDelta[], cache: PeriodCache): Promise<void> {
-  const level = HOUR;
-  const idOf = (linkId: number, start: number, bot: number | boolean) => `${level}|${linkId}|${start}|${Number(bot)}`;
+async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta[], cache: PeriodCache) {
+  const idOf = (linkId: number, start: number, bot: number | boolean) => `${linkId}|${start}|${Number(bot)}`;
   // Point lookups by primary key: the links of one period start at a time.
   const byStart = new Map<number, PeriodDelta[]>();
   for (const p of periods) byStart.set(p.start, [...(byStart.get(p.start) ?? []), p]);
-  const lookups = [...byStart].flatMap(([start, list]) => chunks(list).map((chunk) => ({ start, linkIds: [...new Set(chunk.map((p) => p.linkId))] })));
   const versions = new Map<string, number>();
-  for (const { start, linkIds } of lookups) {
-    const rows = await trx.selectFrom('rollup_periods').select(['link_id', 'bot', 'version'])
-      .where('link_id', 'in', linkIds).where('level', '=', level).where('start', '=', start).execute();
-    for (const r of rows) versions.set(idOf(r.link_id, start, r.bot), Number(r.version));
-  }
-  const stale = periods.filter((p) => {
-    const id = idOf(p.linkId, p.start, p.bot);
-    const version = versions.get(id);
-    return version !== undefined && cache.get(id)?.version !== version;
-  });
-  for (const chunk of chunks(stale)) {
-    for (const p of chunk) {
-      const r = await trx.selectFrom('rollup_periods').select(['version', 'clicks', 'sketch', 'dims'])
-        .where('link_id', '=', p.linkId).where('level', '=', level).where('start', '=', p.start).where('bot', '=', p.bot ? 1 : 0)
-        .executeTakeFirstOrThrow();
-      cache.set(idOf(p.linkId, p.start, p.bot), { version: Number(r.version), clicks: Number(r.clicks), sketch: new Uint8Array(r.sketch), dims: decodeDims(r.dims) });
+  for (const [start, list] of byStart) {
+    for (const chunk of chunks([...new Set(list.map((p) => p.linkId))])) {
+      const found = await db.selectFrom('rollup_periods').select(['link_id', 'bot', 'version'])
+        .where('link_id', 'in', chunk).where('level', '=', HOUR).where('start', '=', start).execute();
+      for (const r of found) versions.set(idOf(r.link_id, start, r.bot), Number(r.version));
     }
   }
-  for (const chunk of chunks(periods)) {
-    const rows = chunk.map((p) => {
-      const id = idOf(p.linkId, p.start, p.bot);
-      const stored = versions.has(id) ? cache.get(id) : undefined;
-      const period = stored ?? { version: 0, clicks: 0, sketch: undefined, dims: ROLLUP_DIMENSIONS.map(() => new Map()) };
-      const visitors = period.sketch ? VisitorSketch.decode(period.sketch) : new VisitorSketch();
-      visitors.mergeSketch(p.visitors);
-      period.sketch = visitors.encode();
-      addDims(period.dims, p.keys);
-      period.clicks += p.clicks;
-      period.version++;
-      cache.set(id, period);
-      return {
-        level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: period.clicks, version: period.version,
-        visitors: visitors.estimate(), sketch: Buffer.from(period.sketch), dims: encodeDims(period.dims),
-      };
+  const rows = [];
+  for (const p of periods) {
+    const id = idOf(p.linkId, p.start, p.bot);
+    const version = versions.get(id);
+    let period = version === undefined ? undefined : cache.get(id);
+    if (version !== undefined && period?.version !== version) {
+      const r = await db.selectFrom('rollup_periods').select(['version', 'clicks', 'sketch', 'dims'])
+        .where('link_id', '=', p.linkId).where('level', '=', HOUR).where('start', '=', p.start).where('bot', '=', p.bot ? 1 : 0)
+        .executeTakeFirstOrThrow();
+      period = { version: Number(r.version), clicks: Number(r.clicks), sketch: new Uint8Array(r.sketch), dims: decodeDims(r.dims) };
+    }
+    const merged: CachedPeriod = period
+      ? { version: period.version, clicks: period.clicks, sketch: period.sketch, dims: period.dims.map((m) => new Map(m)) }
+      : { version: 0, clicks: 0, sketch: undefined, dims: ROLLUP_DIMENSIONS.map(() => new Map()) };
+    const visitors = merged.sketch ? VisitorSketch.decode(merged.sketch) : new VisitorSketch();
+    visitors.mergeSketch(p.visitors);
+    merged.sketch = visitors.encode();
+    addDims(merged.dims, p.keys);
+    merged.clicks += p.clicks;
+    merged.version++;
+    // Cached as written; if the write fails the cache is cleared.
+    cache.set(id, merged);
+    rows.push({
+      level: HOUR, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: merged.clicks, version: merged.version,
+      visitors: visitors.estimate(), sketch: Buffer.from(merged.sketch), dims: encodeDims(merged.dims),
     });
-    await trx.insertInto('rollup_periods').values(rows)
-      .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
-        clicks: eb.ref('excluded.clicks'),
-        visitors: eb.ref('excluded.visitors'),
-        sketch: eb.ref('excluded.sketch'),
-        dims: eb.ref('excluded.dims'),
-        version: eb.ref('excluded.version'),
-      })))
-      .execute();
+    if (rows.length % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // let redirects through
   }
+  return rows;
 }
 
 function chunks<T>(list: readonly T[]): T[][] {
