@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
       for (;;) {
         ssize_t r = read(c->fd, c->in + c->got, sizeof c->in - 1 - c->got);
         if (r <= 0) {
-          if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) { errors++; c->busy = 0; close(c->fd); c->fd = -1; }
+          if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) { if (c->busy) errors++; c->busy = 0; close(c->fd); c->fd = -1; }
           break;
         }
         c->got += (size_t)r;

@@ -34,19 +34,25 @@ export class Roller {
   }
 
   /**
-   * Rolls one step; answers how many clicks it took. The clicks are summed a slice at a time,
-   * yielding between slices, so a step never holds up redirects for long.
+   * Rolls one step; answers how many clicks it took. Clicks are read and summed a page at a time,
+   * yielding between pages, so a step never holds up redirects for long.
    */
   async step(): Promise<number> {
-    const { after, clicks } = await this.store.pending(this.batch);
-    const last = clicks.at(-1);
-    if (!last) return 0;
+    const { after, upTo } = await this.store.position();
     const summer = new ClickSummer();
-    for (let i = 0; i < clicks.length; i += SLICE) {
-      summer.add(clicks.slice(i, i + SLICE));
+    let last = after;
+    let taken = 0;
+    while (taken < this.batch) {
+      const page = await this.store.clicksAfter(last, upTo, Math.min(SLICE, this.batch - taken));
+      const end = page.at(-1);
+      if (!end) break;
+      summer.add(page);
+      taken += page.length;
+      last = end.id;
       await yieldToEventLoop();
     }
-    return (await this.store.apply(summer.delta(), after, last.id)) ? clicks.length : 0;
+    if (taken === 0) return 0;
+    return (await this.store.apply(summer.delta(), after, last)) ? taken : 0;
   }
 
   /** Rolls until every committed click is in the rollups. */

@@ -44,10 +44,12 @@ export interface RollupReadTx {
 /** Storage port for rollups, kept by the Roller from the raw clicks. */
 export interface RollupStore {
   /**
-   * Up to `limit` clicks past the watermark, in id order, and the watermark they follow. Never one
-   * whose id a click still being written could undercut (PostgreSQL hands out ids before commit).
+   * Where rolling resumes: after the watermark, up to the highest id that no click still being
+   * written can undercut (PostgreSQL hands out ids before commit; SQLite commits them in order).
    */
-  pending(limit: number): Promise<{ readonly after: number; readonly clicks: RollupClick[] }>;
+  position(): Promise<{ readonly after: number; readonly upTo: number }>;
+  /** Up to `limit` clicks with ids in (after, upTo], in id order. */
+  clicksAfter(after: number, upTo: number, limit: number): Promise<RollupClick[]>;
   /**
    * Adds `delta` to the rollups and moves the watermark from `after` to `upTo`, in one short
    * transaction. False, with nothing written, when the watermark or a rollup moved meanwhile

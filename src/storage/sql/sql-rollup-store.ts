@@ -29,13 +29,17 @@ export class SqlRollupStore implements RollupStore {
     private readonly reads: Kysely<Database> = db,
   ) {}
 
-  async pending(limit: number): Promise<{ after: number; clicks: RollupClick[] }> {
-    // SQLite: read in the worker (its ids commit in order); PostgreSQL: up to the committed fence.
-    const from = this.kind === 'postgres' ? this.db : this.reads;
-    const after = Number((await from.selectFrom('rollup_state').select('watermark').where('id', '=', 1).executeTakeFirstOrThrow()).watermark);
-    let rows = from.selectFrom('clicks').select(CLICK_COLUMNS).where('id', '>', after).orderBy('id').limit(limit);
-    if (this.kind === 'postgres') rows = rows.where('id', '<=', await this.db.transaction().execute(committedUpTo));
-    return { after, clicks: (await rows.execute()).map(toRollupClick) };
+  async position(): Promise<{ after: number; upTo: number }> {
+    const state = await this.db.selectFrom('rollup_state').select('watermark').where('id', '=', 1).executeTakeFirstOrThrow();
+    const upTo = this.kind === 'postgres' ? await this.db.transaction().execute(committedUpTo) : Number.MAX_SAFE_INTEGER;
+    return { after: Number(state.watermark), upTo };
+  }
+
+  async clicksAfter(after: number, upTo: number, limit: number): Promise<RollupClick[]> {
+    // SQLite reads them in the worker: the event loop only receives the rows.
+    const rows = await this.reads.selectFrom('clicks').select(CLICK_COLUMNS)
+      .where('id', '>', after).where('id', '<=', upTo).orderBy('id').limit(limit).execute();
+    return rows.map(toRollupClick);
   }
 
   async apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean> {
@@ -57,6 +61,8 @@ export class SqlRollupStore implements RollupStore {
             })).where((eb) => eb('rollup_periods.version', '=', eb(eb.ref('excluded.version'), '-', 1))))
             .executeTakeFirst();
           if (Number(written.numInsertedOrUpdatedRows) !== chunk.length) throw new RollupConflict();
+          // Between statements, let the event loop take requests (their clicks queue for the connection).
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         return true;
       });
