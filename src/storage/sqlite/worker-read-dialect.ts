@@ -47,6 +47,11 @@ class WorkerReadDriver implements Driver {
   constructor(private readonly path: string) {}
 
   async init(): Promise<void> {
+    this.worker = this.start();
+  }
+
+  /** A worker that stops (it should not) fails what it was asked and is replaced. */
+  private start(): Worker {
     const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { workerData: { path: this.path } });
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);
@@ -55,8 +60,11 @@ class WorkerReadDriver implements Driver {
       else waiter?.resolve(reply.values ? toObjects(reply.columns ?? [], reply.values) : reply.rows ?? []);
     });
     worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', () => this.failAll(Object.assign(new Error('the SQLite read worker stopped'), { code: 'SQLITE_IOERR' })));
-    this.worker = worker;
+    worker.on('exit', () => {
+      this.failAll(Object.assign(new Error('the SQLite read worker stopped'), { code: 'SQLITE_IOERR' }));
+      if (this.worker === worker) this.worker = this.start();
+    });
+    return worker;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -98,8 +106,9 @@ class WorkerReadDriver implements Driver {
   async releaseConnection(): Promise<void> {}
 
   async destroy(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
+    const worker = this.worker;
+    this.worker = undefined; // first: its exit must not start another
+    await worker?.terminate();
   }
 
   private query(query: CompiledQuery): Promise<unknown[]> {
