@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const postgres = postgresServer ? await withPostgresDatabase(postgresServer, (url) => scenario('postgres', url, codes, load)) : undefined;
 
     const scale = SCALE.clicks > 0
-      ? await scaleScenario(work, SCALE, (url) => startServer(SERVER_CPU, join(root, 'bin/linkpulse.js'), ['serve'], {
+      ? await scaleScenario(work, SCALE, (url) => startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
         PORT: '0', LINKPULSE_DATABASE_URL: url, LINKPULSE_ADMIN_KEY: ADMIN_KEY, LINKPULSE_LOG_LEVEL: 'info', // the URL is read from the log
       }), ADMIN_KEY)
       : undefined;
@@ -105,8 +105,7 @@ interface ScenarioResult {
 
 /** One LinkPulse server on one database: throughput under the bench load, no loss, live latency, memory. */
 async function scenario(database: 'sqlite' | 'postgres', url: string, codes: string[], load: Load): Promise<ScenarioResult> {
-  // Started as `npm start` and the installed CLI start it (bin/linkpulse.js, with its Node flags).
-  const lp = await startServer(SERVER_CPU, join(root, 'bin/linkpulse.js'), ['serve'], {
+  const lp = await startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
     PORT: '0',
     LINKPULSE_DATABASE_URL: url,
     LINKPULSE_ADMIN_KEY: ADMIN_KEY,

@@ -1,6 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// V8's young generation (per thread) otherwise grows to 32 MB: with 2 MB semi-spaces the server
-// holds ~45 MB less at no measured cost in throughput (docs/ARCHITECTURE.md).
+#!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
