@@ -24,13 +24,15 @@ export class SqlClickStore implements ClickStore {
   async insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      // Shared with other batches; the roller waits on it to learn which ids are committed.
-      await sql`select pg_advisory_xact_lock_shared(${CLICK_WRITERS_LOCK})`.execute(trx);
       // Locking the links in id order first means two nodes' batches over the same links queue up
       // instead of deadlocking, and click budgets are checked against counts no one else can move.
+      // The same round trip takes the click writers' lock, shared with other batches: the roller
+      // waits on it to learn which ids are committed.
       const linkIds = [...new Set(clicks.map((c) => c.linkId))];
-      const rows = await trx.selectFrom('links').select(['id', 'click_count', 'max_clicks'])
-        .where('id', 'in', linkIds).orderBy('id').forUpdate().execute();
+      const { rows } = await sql<{ id: number; click_count: number; max_clicks: number | null }>`
+        select l.id, l.click_count, l.max_clicks
+        from links l, (select pg_advisory_xact_lock_shared(${CLICK_WRITERS_LOCK})) as writers
+        where l.id in (${sql.join(linkIds)}) order by l.id for update of l`.execute(trx);
       const { verdicts, perLink } = admitClicks(clicks, new Map(rows.map((r) => [Number(r.id), {
         clickCount: Number(r.click_count), maxClicks: r.max_clicks === null ? null : Number(r.max_clicks),
       }])));
