@@ -1,4 +1,4 @@
-import type { Dimension } from './analytics-store.js';
+import { DIMENSIONS, type Dimension } from './analytics-store.js';
 import { VisitorSketch, visitorHash } from './visitor-sketch.js';
 
 export const HOUR_MS = 3_600_000;
@@ -31,7 +31,7 @@ export interface PeriodDelta {
   readonly bot: boolean;
   clicks: number;
   readonly visitors: VisitorSketch;
-  /** Per dimension, in ROLLUP_DIMENSIONS order: clicks by value (null: the click did not tell). */
+  /** Per dimension, in DIMENSIONS order: clicks by value (null: the click did not tell). */
   readonly keys: Map<string | null, number>[];
 }
 
@@ -48,7 +48,6 @@ export function keyOf(click: RollupClick, dimension: Dimension): string | null {
   }
 }
 
-export const ROLLUP_DIMENSIONS: readonly Dimension[] = ['countries', 'referrers', 'browsers', 'os', 'devices', 'languages'];
 
 export function startOf(at: number, unit: 'hour' | 'day'): number {
   const size = unit === 'hour' ? HOUR_MS : DAY_MS;
@@ -64,7 +63,7 @@ export class ClickSummer {
     const { sums, values } = this;
     for (const click of clicks) {
       const hash = visitorHash(click.visitorId);
-      for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) values[d] = keyOf(click, ROLLUP_DIMENSIONS[d] as Dimension);
+      for (let d = 0; d < DIMENSIONS.length; d++) values[d] = keyOf(click, DIMENSIONS[d] as Dimension);
       const start = startOf(click.at, 'hour');
       for (let all = 0; all < 2; all++) {
         const period = periodOf(sums, all === 0 ? click.linkId : ALL_LINKS, start, click.bot);
@@ -94,7 +93,7 @@ function periodOf(index: Map<number, Map<number, PeriodDelta>>, linkId: number, 
   const slot = start * 2 + (bot ? 1 : 0);
   let period = byStart.get(slot);
   if (!period) {
-    period = { linkId, start, bot, clicks: 0, visitors: new VisitorSketch(), keys: ROLLUP_DIMENSIONS.map(() => new Map()) };
+    period = { linkId, start, bot, clicks: 0, visitors: new VisitorSketch(), keys: DIMENSIONS.map(() => new Map()) };
     byStart.set(slot, period);
   }
   return period;

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import type { Dimension } from '../../core/analytics/analytics-store.js';
-import { ALL_LINKS, ROLLUP_DIMENSIONS, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
+import { DIMENSIONS, type Dimension } from '../../core/analytics/analytics-store.js';
+import { ALL_LINKS, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
 import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, Span } from '../../core/analytics/rollup-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
+import { addDims, decodeDims, encodeDims } from './rollup-dims.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
 // are committed (PostgreSQL hands out ids before commit, so a lower id may still be in flight).
@@ -102,28 +103,6 @@ export class SqlRollupStore implements RollupStore {
   }
 }
 
-/** Dimension counts as stored: {"countries": {"FR": 2, "": 1}, …}; '' is "did not tell". */
-function encodeDims(dims: readonly Map<string | null, number>[]): string {
-  const out: Record<string, Record<string, number>> = {};
-  dims.forEach((counts, d) => {
-    const entries: Record<string, number> = {};
-    for (const [key, n] of counts) if (n !== 0) entries[key ?? ''] = n;
-    out[ROLLUP_DIMENSIONS[d] as string] = entries;
-  });
-  return JSON.stringify(out);
-}
-
-function addDims(into: Map<string | null, number>[], from: readonly Map<string | null, number>[], sign = 1): void {
-  from.forEach((counts, d) => {
-    const target = into[d];
-    if (target) for (const [key, n] of counts) target.set(key, (target.get(key) ?? 0) + sign * n);
-  });
-}
-
-function decodeDims(text: string): Map<string | null, number>[] {
-  const parsed = JSON.parse(text) as Record<string, Record<string, number> | undefined>;
-  return ROLLUP_DIMENSIONS.map((dimension) => new Map(Object.entries(parsed[dimension] ?? {}).map(([key, n]) => [key === '' ? null : key, n])));
-}
 
 const CLICK_COLUMNS = ['id', 'link_id', 'at', 'bot', 'visitor_id', 'country', 'referrer_host', 'browser', 'os', 'device', 'language'] as const;
 
@@ -190,7 +169,7 @@ async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta
     }
     const merged: CachedPeriod = period
       ? { version: period.version, clicks: period.clicks, sketch: period.sketch, dims: period.dims.map((m) => new Map(m)) }
-      : { version: 0, clicks: 0, sketch: undefined, dims: ROLLUP_DIMENSIONS.map(() => new Map()) };
+      : { version: 0, clicks: 0, sketch: undefined, dims: DIMENSIONS.map(() => new Map()) };
     const visitors = merged.sketch ? VisitorSketch.decode(merged.sketch) : new VisitorSketch();
     visitors.mergeSketch(p.visitors);
     merged.sketch = visitors.encode();
@@ -274,17 +253,17 @@ class SqlRollupReadTx implements RollupReadTx {
     const rows = await this.trx.selectFrom('rollup_periods').select('dims')
       .where('link_id', '=', linkId).where('level', '=', HOUR).where(inSpans(spans)).where(botsMatch(bots))
       .execute();
-    const sums = ROLLUP_DIMENSIONS.map(() => new Map<string | null, number>());
+    const sums = DIMENSIONS.map(() => new Map<string | null, number>());
     for (const row of rows) {
       // Summed straight from the parsed JSON: a report may add up thousands of hours.
       const parsed = JSON.parse(row.dims) as Record<string, Record<string, number> | undefined>;
-      ROLLUP_DIMENSIONS.forEach((dimension, d) => {
+      DIMENSIONS.forEach((dimension, d) => {
         const into = sums[d] as Map<string | null, number>;
         const counts = parsed[dimension];
         if (counts) for (const key in counts) into.set(key === '' ? null : key, (into.get(key === '' ? null : key) ?? 0) + (counts[key] as number));
       });
     }
-    return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: ROLLUP_DIMENSIONS[d] as Dimension, key, clicks })));
+    return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: DIMENSIONS[d] as Dimension, key, clicks })));
   }
 
   async linkCodes(ids: readonly number[]): Promise<Map<number, string>> {
