@@ -103,7 +103,6 @@ export class SqlRollupStore implements RollupStore {
   }
 }
 
-
 const CLICK_COLUMNS = ['id', 'link_id', 'at', 'bot', 'visitor_id', 'country', 'referrer_host', 'browser', 'os', 'device', 'language'] as const;
 
 interface ClickRollupRow {
@@ -167,16 +166,14 @@ async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta
         .executeTakeFirstOrThrow();
       period = { version: Number(r.version), clicks: Number(r.clicks), sketch: new Uint8Array(r.sketch), dims: decodeDims(r.dims) };
     }
-    const merged: CachedPeriod = period
-      ? { version: period.version, clicks: period.clicks, sketch: period.sketch, dims: period.dims.map((m) => new Map(m)) }
-      : { version: 0, clicks: 0, sketch: undefined, dims: DIMENSIONS.map(() => new Map()) };
+    // Changed in place: were the write to fail, the stored version would no longer match it.
+    const merged: CachedPeriod = period ?? { version: 0, clicks: 0, sketch: undefined, dims: DIMENSIONS.map(() => new Map()) };
     const visitors = merged.sketch ? VisitorSketch.decode(merged.sketch) : new VisitorSketch();
     visitors.mergeSketch(p.visitors);
     merged.sketch = visitors.encode();
     addDims(merged.dims, p.keys);
     merged.clicks += p.clicks;
     merged.version++;
-    // Cached as written; if the write fails the cache is cleared.
     cache.set(id, merged);
     rows.push({
       level: HOUR, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: merged.clicks, version: merged.version,
@@ -237,9 +234,9 @@ class SqlRollupReadTx implements RollupReadTx {
 
   async sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]> {
     const rows: PeriodRow[] = [];
-    for (let i = 0; i < starts.length; i += ROWS_PER_STATEMENT) {
+    for (const chunk of chunks(starts)) {
       const found = await this.trx.selectFrom('rollup_periods').select(['start', 'bot', 'clicks', 'visitors', 'sketch'])
-        .where('link_id', '=', linkId).where('level', '=', HOUR).where('start', 'in', starts.slice(i, i + ROWS_PER_STATEMENT))
+        .where('link_id', '=', linkId).where('level', '=', HOUR).where('start', 'in', chunk)
         .where(botsMatch(bots))
         .execute();
       for (const r of found) {
@@ -254,22 +251,14 @@ class SqlRollupReadTx implements RollupReadTx {
       .where('link_id', '=', linkId).where('level', '=', HOUR).where(inSpans(spans)).where(botsMatch(bots))
       .execute();
     const sums = DIMENSIONS.map(() => new Map<string | null, number>());
-    for (const row of rows) {
-      // Summed straight from the parsed JSON: a report may add up thousands of hours.
-      const parsed = JSON.parse(row.dims) as Record<string, Record<string, number> | undefined>;
-      DIMENSIONS.forEach((dimension, d) => {
-        const into = sums[d] as Map<string | null, number>;
-        const counts = parsed[dimension];
-        if (counts) for (const key in counts) into.set(key === '' ? null : key, (into.get(key === '' ? null : key) ?? 0) + (counts[key] as number));
-      });
-    }
+    for (const row of rows) addDims(sums, decodeDims(row.dims));
     return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: DIMENSIONS[d] as Dimension, key, clicks })));
   }
 
   async linkCodes(ids: readonly number[]): Promise<Map<number, string>> {
     const codes = new Map<number, string>();
-    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-      const rows = await this.trx.selectFrom('links').select(['id', 'code']).where('id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT)).execute();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.trx.selectFrom('links').select(['id', 'code']).where('id', 'in', chunk).execute();
       for (const r of rows) codes.set(Number(r.id), r.code);
     }
     return codes;
@@ -286,9 +275,7 @@ class SqlRollupReadTx implements RollupReadTx {
     const rows = await perLink.orderBy('clicks', 'desc').limit(limit).execute();
     const seen = new Set(rows.map((r) => Number(r.link_id)));
     const missing = include.filter((id) => !seen.has(id));
-    for (let i = 0; i < missing.length; i += ROWS_PER_STATEMENT) {
-      rows.push(...await perLink.where('link_id', 'in', missing.slice(i, i + ROWS_PER_STATEMENT)).execute());
-    }
+    for (const chunk of chunks(missing)) rows.push(...await perLink.where('link_id', 'in', chunk).execute());
     return rows.map((r) => ({ linkId: Number(r.link_id), clicks: Number(r.clicks) }));
   }
 }
