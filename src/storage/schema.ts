@@ -52,6 +52,13 @@ export interface ApiKeysTable {
   last_used_at: number | null;
 }
 
+/** The clicks by link, kept by the roller for clicks up to its watermark. */
+export interface ClickLinksTable {
+  link_id: number;
+  at: number;
+  id: number;
+}
+
 export interface RollupStateTable {
   id: number;
   watermark: number;
@@ -74,6 +81,7 @@ export interface Database {
   links: LinksTable;
   link_tags: LinkTagsTable;
   clicks: ClicksTable;
+  click_links: ClickLinksTable;
   visitor_salts: VisitorSaltsTable;
   api_keys: ApiKeysTable;
   rollup_state: RollupStateTable;

@@ -213,6 +213,46 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(overall.totals.clicks, 301);
     });
 
+    it("pages a link's clicks alike rolled up, partly rolled up or not, and deletes them all", async () => {
+      const base = T0 + 86_400_000 * 80;
+      const mine = (await storage.links.insert(newLink('pageMine'))) as { id: number };
+      const other = (await storage.links.insert(newLink('pageOther'))) as { id: number };
+      const random = seeded(11);
+      // Interleaved links, ties on `at`, and clicks stored out of time order (as an import would).
+      const clicks = Array.from({ length: 150 }, (_, i) => newClick(random() < 0.6 ? mine.id : other.id, base + Math.floor(random() * 40) * 1000, { visitorId: `p${i}` }));
+      await storage.clicks.insertBatch(clicks.slice(0, 100));
+      const roller = new Roller(storage.rollups, { batch: 45 });
+      await roller.step();
+      await storage.clicks.insertBatch(clicks.slice(100));
+      const page = (linkId: number, before?: { value: number; id: number }) => storage.clicks.list({ linkId, from: base, to: base + 86_400_000, limit: 7, before });
+      const everyPage = async (linkId: number, betweenPages: () => Promise<unknown>) => {
+        const seen = [];
+        for (let items = await page(linkId); items.length > 0;) {
+          seen.push(...items);
+          await betweenPages();
+          const last = items.at(-1)!;
+          items = await page(linkId, { value: last.at, id: last.id });
+        }
+        return seen;
+      };
+      const expected = (await everyPage(mine.id, async () => undefined)).map((c) => [c.at, c.id]);
+      assert.equal(expected.length, clicks.filter((c) => c.linkId === mine.id).length);
+      assert.deepEqual(expected, [...expected].sort((a, b) => b[0]! - a[0]! || b[1]! - a[1]!));
+      // The watermark moves between pages: no click is skipped or repeated.
+      const whileRolling = await everyPage(mine.id, () => roller.step());
+      assert.deepEqual(whileRolling.map((c) => [c.at, c.id]), expected);
+      await roller.catchUp();
+      assert.deepEqual((await everyPage(mine.id, async () => undefined)).map((c) => [c.at, c.id]), expected);
+
+      await storage.clicks.insertBatch([newClick(mine.id, base + 5), newClick(other.id, base + 6)]); // past the watermark
+      const otherCount = clicks.filter((c) => c.linkId === other.id).length + 1;
+      assert.equal(await storage.links.delete('pageMine'), true);
+      assert.deepEqual(await page(mine.id), []);
+      const all = await storage.clicks.list({ from: base, to: base + 86_400_000, limit: 1000 });
+      assert.deepEqual(new Set(all.map((c) => c.linkId)), new Set([other.id]));
+      assert.equal((await everyPage(other.id, async () => undefined)).length, otherCount);
+    });
+
     it('keeps the first salt of a day and forgets old days', async () => {
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'first'), 'first');
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'second'), 'first');

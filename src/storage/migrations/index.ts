@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import { initialSchema } from './2026-11-26T0000-initial-schema.js';
 import { rollups } from './2026-11-26T0100-rollups.js';
+import { clickLinkIndex } from './2026-11-26T0200-click-link-index.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -10,6 +11,7 @@ import { rollups } from './2026-11-26T0100-rollups.js';
 const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0000-initial-schema': initialSchema,
   '2026-11-26T0100-rollups': rollups,
+  '2026-11-26T0200-click-link-index': clickLinkIndex,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -3,6 +3,7 @@ import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database } from '../schema.js';
+import { readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
 type ClickRow = Selectable<ClicksTable>;
@@ -57,17 +58,31 @@ export class SqlClickStore implements ClickStore {
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {
-    const { before } = query;
+    const { before, linkId } = query;
     // One upper bound only (the cursor's, when there is one): given two, SQLite may range-scan by
     // the wrong one and walk every newer click again for each page.
     const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
-    let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<=', newest);
-    if (query.linkId !== undefined) select = select.where('link_id', '=', query.linkId);
-    if (before) {
-      select = select.where((eb) => eb.or([eb('at', '<', before.value), eb.and([eb('at', '=', before.value), eb('id', '<', before.id)])]));
+    if (linkId === undefined) {
+      let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<=', newest);
+      if (before) select = select.where((eb) => eb.or([eb('at', '<', before.value), eb.and([eb('at', '=', before.value), eb('id', '<', before.id)])]));
+      const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+      return rows.map(toClick);
     }
-    const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map(toClick);
+    // A link's clicks: those rolled up through click_links, the few past the watermark by id. The
+    // watermark is read first, so a roller step in between can only make both parts overlap.
+    const watermark = await readWatermark(this.reads);
+    let rolled = this.reads.selectFrom('click_links as l').innerJoin('clicks as c', 'c.id', 'l.id').selectAll('c')
+      .where('l.link_id', '=', linkId).where('l.at', '>=', query.from).where('l.at', '<=', newest);
+    if (before) rolled = rolled.where((eb) => eb.or([eb('l.at', '<', before.value), eb.and([eb('l.at', '=', before.value), eb('l.id', '<', before.id)])]));
+    const rolledRows = await rolled.orderBy('l.at', 'desc').orderBy('l.id', 'desc').limit(query.limit).execute();
+    // "+": by the id range (SQLite would otherwise pick the at index and walk every newer click).
+    const recentRows = await this.reads.selectFrom('clicks').selectAll().where('id', '>', watermark)
+      .where(sql<boolean>`+link_id = ${linkId} and +at >= ${query.from} and +at <= ${newest}`)
+      .where(before ? sql<boolean>`(+at < ${before.value} or (+at = ${before.value} and id < ${before.id}))` : sql<boolean>`1 = 1`)
+      .orderBy(sql`+at`, 'desc').orderBy('id', 'desc').limit(query.limit)
+      .execute();
+    const byId = new Map([...rolledRows, ...recentRows].map((row) => [Number(row.id), toClick(row)]));
+    return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, query.limit);
   }
 }
 

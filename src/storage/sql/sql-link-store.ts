@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Link, LinkChanges, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
 import type { Database, LinksTable } from '../schema.js';
+import { deleteLinkClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -89,7 +90,7 @@ export class SqlLinkStore implements LinkStore {
       const row = await trx.deleteFrom('links').where('code', '=', code).returning('id').executeTakeFirst();
       if (!row) return false;
       await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
-      await trx.deleteFrom('clicks').where('link_id', '=', row.id).execute();
+      await deleteLinkClicks(trx, row.id);
       await SqlRollupStore.forgetLink(trx, row.id);
       return true;
     });

@@ -6,6 +6,7 @@ import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, Span } from '../../c
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
+import { indexClicks } from './click-links.js';
 import { addDims, decodeDims, encodeDims } from './rollup-dims.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
@@ -51,6 +52,7 @@ export class SqlRollupStore implements RollupStore {
       return await this.db.transaction().execute(async (trx) => {
         const moved = await trx.updateTable('rollup_state').set({ watermark: upTo }).where('id', '=', 1).where('watermark', '=', after).executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new RollupConflict();
+        await indexClicks(trx, after, upTo);
         for (const chunk of chunks(rows)) {
           const written = await trx.insertInto('rollup_periods').values(chunk)
             .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
@@ -190,8 +192,8 @@ function chunks<T>(list: readonly T[]): T[][] {
   return result;
 }
 
-function botsMatch(bots: BotFilter) {
-  return bots === 'include' ? sql<boolean>`1 = 1` : sql<boolean>`bot = ${bots === 'only' ? 1 : 0}`;
+function botsMatch(bots: BotFilter, column = 'bot') {
+  return bots === 'include' ? sql<boolean>`1 = 1` : sql<boolean>`${sql.ref(column)} = ${bots === 'only' ? 1 : 0}`;
 }
 
 function inSpans(spans: readonly Span[]) {
@@ -208,18 +210,21 @@ class SqlRollupReadTx implements RollupReadTx {
   }
 
   async raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]> {
-    const select = (byLink = true) => {
-      const query = this.trx.selectFrom('clicks').select(CLICK_COLUMNS).where(botsMatch(bots));
-      if (linkId === undefined) return query;
-      // "+link_id" keeps SQLite from scanning the link's every click by index instead of the id range.
-      return byLink ? query.where('link_id', '=', linkId) : query.where(sql<boolean>`+link_id = ${linkId}`);
-    };
-    // One query per span, each an index range; the tail by id (few rows past the watermark).
     const clicks = new Map<number, RollupClick>();
+    // One query per span, each an index range: the at index for every link, click_links for one
+    // (which holds the clicks up to the watermark; the rest are in the tail).
     for (const span of spans) {
-      for (const row of await select().where('at', '>=', span.from).where('at', '<', span.to).execute()) clicks.set(Number(row.id), toRollupClick(row));
+      const rows = linkId === undefined
+        ? await this.trx.selectFrom('clicks').select(CLICK_COLUMNS).where(botsMatch(bots)).where('at', '>=', span.from).where('at', '<', span.to).execute()
+        : await this.trx.selectFrom('click_links as l').innerJoin('clicks as c', 'c.id', 'l.id').select(CLICK_COLUMNS.map((column) => `c.${column}` as const))
+          .where('l.link_id', '=', linkId).where('l.at', '>=', span.from).where('l.at', '<', span.to).where(botsMatch(bots, 'c.bot'))
+          .execute();
+      for (const row of rows) clicks.set(Number(row.id), toRollupClick(row));
     }
-    const unrolled = await select(false).where('id', '>', after).where(sql<boolean>`+at >= ${tail.from} and +at < ${tail.to}`).execute();
+    // The tail by id (few rows past the watermark); "+" keeps SQLite on the id range.
+    const byLink = linkId === undefined ? sql<boolean>`1 = 1` : sql<boolean>`+link_id = ${linkId}`;
+    const unrolled = await this.trx.selectFrom('clicks').select(CLICK_COLUMNS).where(botsMatch(bots)).where(byLink)
+      .where('id', '>', after).where(sql<boolean>`+at >= ${tail.from} and +at < ${tail.to}`).execute();
     for (const row of unrolled) clicks.set(Number(row.id), toRollupClick(row));
     return [...clicks.values()];
   }
