@@ -13,7 +13,10 @@ export interface LinksTable {
   redirect_type: number;
   disabled: number;
   password_hash: string | null;
-  click_count: number;
+  /** Clicks up to the roller's watermark (the roller adds to it). */
+  click_count: Generated<number>;
+  /** Exact clicks of a link with max_clicks, kept by the click's transaction; stale without one. */
+  budget_clicks: Generated<number>;
 }
 
 export interface LinkTagsTable {

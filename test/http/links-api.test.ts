@@ -81,8 +81,11 @@ describe('links API', () => {
     const tagged = await (await server.api('/api/links?tag=pick')).json();
     assert.deepEqual(tagged.items.map((l: { code: string }) => l.code), ['pg1', 'pg0']);
     await fetch(`${server.url}/pg2`, { redirect: 'manual' });
+    // The order by clicks follows the stored counts, which the roller brings up to date (every second).
+    await server.lp.roller.catchUp();
     const byClicks = await (await server.api('/api/links?sort=clicks&limit=1')).json();
     assert.equal(byClicks.items[0].code, 'pg2');
+    assert.equal(byClicks.items[0].clicks, 1);
     assert.equal((await server.api('/api/links?cursor=garbage')).status, 422);
     assert.equal((await server.api('/api/links?limit=0')).status, 400);
     assert.equal((await server.api('/api/links?sort=random')).status, 400);

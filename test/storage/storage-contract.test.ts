@@ -90,8 +90,15 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(s0 && s1 && s3 && s0.id < s1.id && s1.id < s3.id);
       assert.equal(s0.at, T0 + 1);
       assert.equal(s3.bot, true);
-      assert.equal((await storage.links.findByCode('batchA'))?.clicks, 2);
-      assert.equal((await storage.links.findByCode('batchB'))?.clicks, 1);
+      // Counted by the roller: until it steps, the clicks are the links' uncounted ones.
+      const countsOf = async () => {
+        const uncounted = await storage.links.uncountedClicks([a.id, b.id]);
+        const stored = [(await storage.links.findByCode('batchA'))?.clicks, (await storage.links.findByCode('batchB'))?.clicks];
+        return { stored, uncounted: [uncounted.get(a.id) ?? 0, uncounted.get(b.id) ?? 0] };
+      };
+      assert.deepEqual(await countsOf(), { stored: [0, 0], uncounted: [2, 1] });
+      await new Roller(storage.rollups).catchUp();
+      assert.deepEqual(await countsOf(), { stored: [2, 1], uncounted: [0, 0] });
     });
 
     it('never stores more clicks than a link allows, across batches', async () => {
@@ -100,8 +107,20 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(first.every((o) => typeof o === 'object'));
       const second = await storage.clicks.insertBatch([newClick(link.id, T0 + 3), newClick(link.id, T0 + 4), newClick(link.id, T0 + 5)]);
       assert.deepEqual(second.map((o) => (typeof o === 'object' ? 'stored' : o)), ['stored', 'link-exhausted', 'link-exhausted']);
-      assert.equal((await storage.links.findByCode('budget'))?.clicks, 3);
       assert.equal((await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 10 })).length, 3);
+      await new Roller(storage.rollups).catchUp();
+      assert.equal((await storage.links.findByCode('budget'))?.clicks, 3);
+    });
+
+    it('counts a budget given later exactly, rolled-up clicks and the rest', async () => {
+      const link = (await storage.links.insert(newLink('lateBudget'))) as { id: number };
+      await storage.clicks.insertBatch([1, 2, 3].map((i) => newClick(link.id, T0 + i)));
+      await new Roller(storage.rollups, { batch: 2 }).step(); // two counted, one not yet
+      await storage.links.update('lateBudget', { updatedAt: T0, maxClicks: 5 });
+      const outcomes = await storage.clicks.insertBatch([4, 5, 6].map((i) => newClick(link.id, T0 + i)));
+      assert.deepEqual(outcomes.map((o) => (typeof o === 'object' ? 'stored' : o)), ['stored', 'stored', 'link-exhausted']);
+      await new Roller(storage.rollups).catchUp();
+      assert.equal((await storage.links.findByCode('lateBudget'))?.clicks, 5);
     });
 
     it('pages clicks newest first and deletes them with their link', async () => {

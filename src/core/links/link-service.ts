@@ -69,10 +69,22 @@ export class LinkService {
     throw new ConflictError('Could not find a free code; try again', 'code');
   }
 
+  /** The link with its exact click count. */
   async get(code: string): Promise<Link> {
+    const [link] = await this.withExactClicks([await this.find(code)]);
+    return link as Link;
+  }
+
+  private async find(code: string): Promise<Link> {
     const link = isPossibleCode(code) ? await this.links.findByCode(code) : undefined;
     if (!link) throw new NotFoundError(`No link has the code "${code}"`);
     return link;
+  }
+
+  /** Stored counts lag behind by the clicks of the last second or so (see LinkStore.uncountedClicks). */
+  private async withExactClicks(links: readonly Link[]): Promise<Link[]> {
+    const uncounted = await this.links.uncountedClicks(links.map((l) => l.id));
+    return links.map((l) => (uncounted.has(l.id) ? { ...l, clicks: l.clicks + (uncounted.get(l.id) as number) } : l));
   }
 
   async list(request: LinkListRequest): Promise<Page<Link>> {
@@ -81,11 +93,13 @@ export class LinkService {
     if (request.cursor !== undefined && after === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
     const search = request.search?.trim() || undefined;
     const rows = await this.links.list({ limit: request.limit + 1, sort, after, search, tag: request.tag });
-    return pageOf(rows, request.limit, (last) => ({ value: sort === 'clicks' ? last.clicks : last.createdAt, id: last.id }));
+    // The cursor holds the stored count, the one the links are sorted by.
+    const page = pageOf(rows, request.limit, (last) => ({ value: sort === 'clicks' ? last.clicks : last.createdAt, id: last.id }));
+    return { ...page, items: await this.withExactClicks(page.items) };
   }
 
   async update(code: string, input: UpdateLinkInput): Promise<Link> {
-    await this.get(code);
+    await this.find(code);
     const now = this.clock.now();
     const errors = new FieldErrors();
     const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = { updatedAt: now };
@@ -102,7 +116,7 @@ export class LinkService {
     const updated = await this.links.update(code, changes);
     this.forget(code);
     if (!updated) throw new NotFoundError(`No link has the code "${code}"`);
-    return updated;
+    return (await this.withExactClicks([updated]))[0] as Link;
   }
 
   async delete(code: string): Promise<void> {
@@ -122,7 +136,8 @@ export class LinkService {
     if (isReservedCode(code)) throw new NotFoundError(`"${code}" is not a link`);
     let link = this.cache.get(code);
     if (!link) {
-      link = await this.get(code);
+      // The stored count is enough here: a link out of budget is refused again when its click is stored.
+      link = await this.find(code);
       this.cache.set(link);
     }
     const refusal = redirectRefusal(link, this.clock.now());

@@ -20,6 +20,11 @@ export interface LinkStore {
   /** Up to `limit` links in the query's order. */
   list(query: LinkQuery): Promise<Link[]>;
   update(code: string, changes: LinkChanges): Promise<Link | undefined>;
+  /**
+   * A stored link's `clicks` lag: the clicks stored since the last rollup step are counted here,
+   * per link (links without any are left out). Exact count = clicks + uncounted.
+   */
+  uncountedClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
   /** Deletes the link and every click it had. */
   delete(code: string): Promise<boolean>;
 }

@@ -3,6 +3,7 @@ import type { SqlDialect } from '../schema.js';
 import { initialSchema } from './2026-11-26T0000-initial-schema.js';
 import { rollups } from './2026-11-26T0100-rollups.js';
 import { clickLinkIndex } from './2026-11-26T0200-click-link-index.js';
+import { clickCountsByRoller } from './2026-11-26T0300-click-counts-by-roller.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0000-initial-schema': initialSchema,
   '2026-11-26T0100-rollups': rollups,
   '2026-11-26T0200-click-link-index': clickLinkIndex,
+  '2026-11-26T0300-click-counts-by-roller': clickCountsByRoller,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Database, SqlDialect } from '../schema.js';
+
+// Two values a row: far below both databases' parameter limits.
+const LINKS_PER_STATEMENT = 1000;
 
 // `click_links` indexes the clicks by link up to the roller's watermark (written in its steps, not
 // in every redirect's commit); past the watermark, a link's clicks are found by id range.
@@ -13,6 +16,30 @@ export async function readWatermark(db: Kysely<Database>): Promise<number> {
 /** Adds the clicks (after, upTo] to click_links: in the roller's transaction that moves the watermark. */
 export async function indexClicks(db: Kysely<Database>, after: number, upTo: number): Promise<void> {
   await sql`insert into click_links (link_id, at, id) select link_id, at, id from clicks where id > ${after} and id <= ${upTo}`.execute(db);
+}
+
+/**
+ * Adds a roller step's clicks to their links' click_count: first in the step's transaction, links
+ * locked in id order as click batches lock them (PostgreSQL), so neither waits on the other in a cycle.
+ */
+export async function addToLinkCounts(db: Kysely<Database>, kind: SqlDialect, perLink: ReadonlyMap<number, number>): Promise<void> {
+  const ids = [...perLink.keys()].sort((a, b) => a - b);
+  for (let i = 0; i < ids.length; i += LINKS_PER_STATEMENT) {
+    const chunk = ids.slice(i, i + LINKS_PER_STATEMENT);
+    if (kind === 'postgres') await db.selectFrom('links').select('id').where('id', 'in', chunk).orderBy('id').forNoKeyUpdate().execute();
+    const deltas = sql.join(chunk.map((id) => sql`(cast(${id} as bigint), cast(${perLink.get(id)} as bigint))`));
+    await sql`update links set click_count = click_count + v.column2 from (values ${deltas}) as v where links.id = v.column1`.execute(db);
+  }
+}
+
+/** Per link, its clicks past the watermark: those its click_count does not hold yet. */
+export async function uncountedClicks(db: Kysely<Database>, linkIds: readonly number[]): Promise<Map<number, number>> {
+  if (linkIds.length === 0) return new Map();
+  const watermark = await readWatermark(db);
+  // "+": the id range, not an index walk over each link's every click.
+  const rows = await db.selectFrom('clicks').select((eb) => ['link_id', eb.fn.countAll<number>().as('n')])
+    .where('id', '>', watermark).where(sql<boolean>`+link_id in (${sql.join(linkIds)})`).groupBy('link_id').execute();
+  return new Map(rows.map((r) => [Number(r.link_id), Number(r.n)]));
 }
 
 /** Deletes a link's clicks, rolled up or not, in the caller's transaction. */

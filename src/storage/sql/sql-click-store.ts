@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
-import { admitClicks, type Refusal } from '../../core/clicks/click-admission.js';
+import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database } from '../schema.js';
 import { readWatermark } from './click-links.js';
@@ -25,18 +25,22 @@ export class SqlClickStore implements ClickStore {
   async insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      // Locking the links in id order first means two nodes' batches over the same links queue up
-      // instead of deadlocking, and click budgets are checked against counts no one else can move.
-      // The same round trip takes the click writers' lock, shared with other batches: the roller
-      // waits on it to learn which ids are committed.
-      const linkIds = [...new Set(clicks.map((c) => c.linkId))];
-      const { rows } = await sql<{ id: number; click_count: number; max_clicks: number | null }>`
-        select l.id, l.click_count, l.max_clicks
+      // The links are locked in id order, KEY SHARE: a link cannot be deleted under the batch, while
+      // the roller may still add to its click_count. The same round trip takes the click writers'
+      // lock, shared with other batches: the roller waits on it to learn which ids are committed.
+      const linkIds = [...new Set(clicks.map((c) => c.linkId))].sort((a, b) => a - b);
+      const { rows } = await sql<{ id: number; budget_clicks: number; max_clicks: number | null }>`
+        select l.id, l.budget_clicks, l.max_clicks
         from links l, (select pg_advisory_xact_lock_shared(${CLICK_WRITERS_LOCK})) as writers
-        where l.id in (${sql.join(linkIds)}) order by l.id for update of l`.execute(trx);
-      const { verdicts, perLink } = admitClicks(clicks, new Map(rows.map((r) => [Number(r.id), {
-        clickCount: Number(r.click_count), maxClicks: r.max_clicks === null ? null : Number(r.max_clicks),
-      }])));
+        where l.id in (${sql.join(linkIds)}) order by l.id for key share of l`.execute(trx);
+      const budgets = new Map(rows.map((r) => [Number(r.id), { clickCount: Number(r.budget_clicks), maxClicks: r.max_clicks === null ? null : Number(r.max_clicks) }]));
+      const budgeted = [...budgets].filter(([, b]) => b.maxClicks !== null).map(([id]) => id);
+      if (budgeted.length > 0) {
+        // Links with a budget are counted here, one batch at a time (the lock waits for the others).
+        const locked = await trx.selectFrom('links').select(['id', 'budget_clicks']).where('id', 'in', budgeted).orderBy('id').forNoKeyUpdate().execute();
+        for (const r of locked) budgets.set(Number(r.id), { ...(budgets.get(Number(r.id)) as LinkBudget), clickCount: Number(r.budget_clicks) });
+      }
+      const { verdicts, perLink } = admitClicks(clicks, budgets);
       const kept = clicks.filter((_c, i) => verdicts[i] === 'store');
       const ids: number[] = [];
       for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
@@ -44,10 +48,10 @@ export class SqlClickStore implements ClickStore {
         // One statement numbers its rows in order on both databases; RETURNING need not list them so.
         ids.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
       }
-      if (perLink.size > 0) {
-        // One statement for every link of the batch: a round trip each would dominate the batch.
-        const deltas = sql.join([...perLink].map(([id, n]) => sql`(cast(${id} as bigint), cast(${n} as bigint))`));
-        await sql`update links set click_count = click_count + v.column2 from (values ${deltas}) as v where links.id = v.column1`.execute(trx);
+      const counted = [...perLink].filter(([id]) => budgets.get(id)?.maxClicks !== null);
+      if (counted.length > 0) {
+        const deltas = sql.join(counted.map(([id, n]) => sql`(cast(${id} as bigint), cast(${n} as bigint))`));
+        await sql`update links set budget_clicks = budget_clicks + v.column2 from (values ${deltas}) as v where links.id = v.column1`.execute(trx);
       }
       let next = 0;
       return clicks.map((c, i) => {

@@ -1,15 +1,15 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Link, LinkChanges, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
-import type { Database, LinksTable } from '../schema.js';
-import { deleteLinkClicks } from './click-links.js';
+import type { Database, LinksTable, SqlDialect } from '../schema.js';
+import { deleteLinkClicks, uncountedClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { isUniqueViolation } from './errors.js';
 
 type LinkRow = Selectable<LinksTable>;
 
 export class SqlLinkStore implements LinkStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly kind: SqlDialect, private readonly db: Kysely<Database>) {}
 
   async insert(link: NewLink): Promise<Link | 'code-taken'> {
     try {
@@ -25,7 +25,6 @@ export class SqlLinkStore implements LinkStore {
           redirect_type: link.redirectType,
           disabled: link.disabled ? 1 : 0,
           password_hash: link.passwordHash,
-          click_count: 0,
         }).returningAll().executeTakeFirstOrThrow();
         await insertTags(trx, row.id, link.tags);
         return toLink(row, [...link.tags]);
@@ -64,8 +63,13 @@ export class SqlLinkStore implements LinkStore {
     return this.withTags(rows);
   }
 
+  uncountedClicks(linkIds: readonly number[]): Promise<Map<number, number>> {
+    return uncountedClicks(this.db, linkIds);
+  }
+
   async update(code: string, changes: LinkChanges): Promise<Link | undefined> {
     return this.db.transaction().execute(async (trx) => {
+      if (changes.maxClicks != null) await startBudget(trx, code, this.kind);
       const row = await trx.updateTable('links').set({
         updated_at: changes.updatedAt,
         ...(changes.url !== undefined && { url: changes.url }),
@@ -81,7 +85,7 @@ export class SqlLinkStore implements LinkStore {
         await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
         await insertTags(trx, row.id, changes.tags);
       }
-      return (await new SqlLinkStore(trx).withTags([row]))[0];
+      return (await new SqlLinkStore(this.kind, trx).withTags([row]))[0];
     });
   }
 
@@ -107,6 +111,20 @@ export class SqlLinkStore implements LinkStore {
     }
     return rows.map((row) => toLink(row, tags.get(Number(row.id)) ?? []));
   }
+}
+
+/**
+ * A link given a click budget needs its exact count from now on (the count kept without one lags).
+ * The link is locked first: click batches for it (and a roller step adding to its count) finish
+ * before the count is taken, and later ones wait for this transaction.
+ */
+async function startBudget(trx: Kysely<Database>, code: string, kind: SqlDialect): Promise<void> {
+  const link = await trx.selectFrom('links').select(['id', 'max_clicks']).where('code', '=', code)
+    .$if(kind === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+  if (!link || link.max_clicks !== null) return;
+  const recent = await uncountedClicks(trx, [Number(link.id)]);
+  await trx.updateTable('links').set((eb) => ({ budget_clicks: eb('click_count', '+', recent.get(Number(link.id)) ?? 0) }))
+    .where('id', '=', link.id).execute();
 }
 
 async function insertTags(db: Kysely<Database>, linkId: number, tags: readonly string[]): Promise<void> {

@@ -6,7 +6,7 @@ import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, Span } from '../../c
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
-import { indexClicks } from './click-links.js';
+import { addToLinkCounts, indexClicks } from './click-links.js';
 import { addDims, decodeDims, encodeDims } from './rollup-dims.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
@@ -50,6 +50,7 @@ export class SqlRollupStore implements RollupStore {
     const rows = await mergedPeriods(this.db, delta.hour, this.cache);
     try {
       return await this.db.transaction().execute(async (trx) => {
+        await addToLinkCounts(trx, this.kind, clicksPerLink(delta.hour));
         const moved = await trx.updateTable('rollup_state').set({ watermark: upTo }).where('id', '=', 1).where('watermark', '=', after).executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new RollupConflict();
         await indexClicks(trx, after, upTo);
@@ -184,6 +185,12 @@ async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta
     if (rows.length % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // let redirects through
   }
   return rows;
+}
+
+function clicksPerLink(periods: readonly PeriodDelta[]): Map<number, number> {
+  const perLink = new Map<number, number>();
+  for (const p of periods) if (p.linkId !== ALL_LINKS) perLink.set(p.linkId, (perLink.get(p.linkId) ?? 0) + p.clicks);
+  return perLink;
 }
 
 function chunks<T>(list: readonly T[]): T[][] {

@@ -29,7 +29,7 @@ export class SqlStorage implements Storage {
     } = {},
   ) {
     this.reads = options.reads ?? db;
-    this.links = new SqlLinkStore(db);
+    this.links = new SqlLinkStore(kind, db);
     this.clicks = options.clicks ?? new SqlClickStore(db);
     this.rollups = new SqlRollupStore(kind, db, this.reads);
     this.salts = new SqlSaltStore(db);

@@ -25,18 +25,19 @@ export class SqliteClickStore extends SqlClickStore {
 
   /** Prepared on first use: the tables exist only once migrations ran. */
   private prepareWrite(raw: BetterSqlite3.Database): (clicks: readonly NewClick[]) => StoreOutcome[] {
-    const budget = raw.prepare<[number], { click_count: number; max_clicks: number | null }>('select click_count, max_clicks from links where id = ?');
+    const budget = raw.prepare<[number], { budget_clicks: number; max_clicks: number | null }>('select budget_clicks, max_clicks from links where id = ?');
     const insert = raw.prepare(`insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id)
       values (@link_id, @at, @ip, @country, @browser, @os, @device, @bot, @referrer, @referrer_host, @language, @user_agent, @visitor_id)`);
-    const bump = raw.prepare<[number, number]>('update links set click_count = click_count + ? where id = ?');
+    // Only links with a budget count here; the roller counts every link's clicks later.
+    const bump = raw.prepare<[number, number]>('update links set budget_clicks = budget_clicks + ? where id = ?');
     return raw.transaction((clicks: readonly NewClick[]) => {
       const budgets = new Map<number, LinkBudget>();
       for (const linkId of new Set(clicks.map((c) => c.linkId))) {
         const row = budget.get(linkId);
-        if (row) budgets.set(linkId, { clickCount: row.click_count, maxClicks: row.max_clicks });
+        if (row) budgets.set(linkId, { clickCount: row.budget_clicks, maxClicks: row.max_clicks });
       }
       const { verdicts, perLink } = admitClicks(clicks, budgets);
-      for (const [linkId, n] of perLink) bump.run(n, linkId);
+      for (const [linkId, n] of perLink) if (budgets.get(linkId)?.maxClicks !== null) bump.run(n, linkId);
       return clicks.map((c, i) => {
         const verdict = verdicts[i] as Refusal | 'store';
         return verdict === 'store' ? { ...c, id: Number(insert.run(toRow(c)).lastInsertRowid) } : verdict;
