@@ -90,15 +90,15 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(s0 && s1 && s3 && s0.id < s1.id && s1.id < s3.id);
       assert.equal(s0.at, T0 + 1);
       assert.equal(s3.bot, true);
-      // Counted by the roller: until it steps, the clicks are the links' uncounted ones.
+      // Counted by the roller: until it steps, the stored counts lag and the exact ones do not.
       const countsOf = async () => {
-        const uncounted = await storage.links.uncountedClicks([a.id, b.id]);
+        const exact = await storage.links.exactClicks([a.id, b.id]);
         const stored = [(await storage.links.findByCode('batchA'))?.clicks, (await storage.links.findByCode('batchB'))?.clicks];
-        return { stored, uncounted: [uncounted.get(a.id) ?? 0, uncounted.get(b.id) ?? 0] };
+        return { stored, exact: [exact.get(a.id), exact.get(b.id)] };
       };
-      assert.deepEqual(await countsOf(), { stored: [0, 0], uncounted: [2, 1] });
+      assert.deepEqual(await countsOf(), { stored: [0, 0], exact: [2, 1] });
       await new Roller(storage.rollups).catchUp();
-      assert.deepEqual(await countsOf(), { stored: [2, 1], uncounted: [0, 0] });
+      assert.deepEqual(await countsOf(), { stored: [2, 1], exact: [2, 1] });
     });
 
     it('never stores more clicks than a link allows, across batches', async () => {

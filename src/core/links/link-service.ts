@@ -81,10 +81,10 @@ export class LinkService {
     return link;
   }
 
-  /** Stored counts lag behind by the clicks of the last second or so (see LinkStore.uncountedClicks). */
+  /** Stored counts lag behind by the clicks of the last second or so (see LinkStore.exactClicks). */
   private async withExactClicks(links: readonly Link[]): Promise<Link[]> {
-    const uncounted = await this.links.uncountedClicks(links.map((l) => l.id));
-    return links.map((l) => (uncounted.has(l.id) ? { ...l, clicks: l.clicks + (uncounted.get(l.id) as number) } : l));
+    const exact = await this.links.exactClicks(links.map((l) => l.id));
+    return links.map((l) => ({ ...l, clicks: exact.get(l.id) ?? l.clicks }));
   }
 
   async list(request: LinkListRequest): Promise<Page<Link>> {

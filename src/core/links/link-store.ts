@@ -21,10 +21,10 @@ export interface LinkStore {
   list(query: LinkQuery): Promise<Link[]>;
   update(code: string, changes: LinkChanges): Promise<Link | undefined>;
   /**
-   * A stored link's `clicks` lag: the clicks stored since the last rollup step are counted here,
-   * per link (links without any are left out). Exact count = clicks + uncounted.
+   * The links' exact click counts. A stored link's `clicks` lags (by the clicks stored since the
+   * last rollup step); it is what `sort: 'clicks'` orders by.
    */
-  uncountedClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
+  exactClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
   /** Deletes the link and every click it had. */
   delete(code: string): Promise<boolean>;
 }

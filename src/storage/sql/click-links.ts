@@ -32,14 +32,23 @@ export async function addToLinkCounts(db: Kysely<Database>, kind: SqlDialect, pe
   }
 }
 
-/** Per link, its clicks past the watermark: those its click_count does not hold yet. */
-export async function uncountedClicks(db: Kysely<Database>, linkIds: readonly number[]): Promise<Map<number, number>> {
+/**
+ * The links' exact click counts: click_count plus their clicks past the watermark, in one statement
+ * (one snapshot: a roller step between reading the two would lose a step's clicks).
+ */
+export async function exactClicks(db: Kysely<Database>, linkIds: readonly number[]): Promise<Map<number, number>> {
   if (linkIds.length === 0) return new Map();
-  const watermark = await readWatermark(db);
-  // "+": the id range, not an index walk over each link's every click.
-  const rows = await db.selectFrom('clicks').select((eb) => ['link_id', eb.fn.countAll<number>().as('n')])
-    .where('id', '>', watermark).where(sql<boolean>`+link_id in (${sql.join(linkIds)})`).groupBy('link_id').execute();
-  return new Map(rows.map((r) => [Number(r.link_id), Number(r.n)]));
+  const ids = sql.join(linkIds);
+  // "+": the id range past the watermark, not an index walk over each link's every click.
+  const { rows } = await sql<{ id: number; clicks: number }>`
+    select l.id, l.click_count + coalesce(recent.n, 0) as clicks
+    from links l left join (
+      select link_id, count(*) as n from clicks
+      where id > (select watermark from rollup_state where id = 1) and +link_id in (${ids})
+      group by link_id
+    ) as recent on recent.link_id = l.id
+    where l.id in (${ids})`.execute(db);
+  return new Map(rows.map((r) => [Number(r.id), Number(r.clicks)]));
 }
 
 /** Deletes a link's clicks, rolled up or not, in the caller's transaction. */

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Link, LinkChanges, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
 import type { Database, LinksTable, SqlDialect } from '../schema.js';
-import { deleteLinkClicks, uncountedClicks } from './click-links.js';
+import { deleteLinkClicks, exactClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -63,8 +63,8 @@ export class SqlLinkStore implements LinkStore {
     return this.withTags(rows);
   }
 
-  uncountedClicks(linkIds: readonly number[]): Promise<Map<number, number>> {
-    return uncountedClicks(this.db, linkIds);
+  exactClicks(linkIds: readonly number[]): Promise<Map<number, number>> {
+    return exactClicks(this.db, linkIds);
   }
 
   async update(code: string, changes: LinkChanges): Promise<Link | undefined> {
@@ -122,9 +122,8 @@ async function startBudget(trx: Kysely<Database>, code: string, kind: SqlDialect
   const link = await trx.selectFrom('links').select(['id', 'max_clicks']).where('code', '=', code)
     .$if(kind === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
   if (!link || link.max_clicks !== null) return;
-  const recent = await uncountedClicks(trx, [Number(link.id)]);
-  await trx.updateTable('links').set((eb) => ({ budget_clicks: eb('click_count', '+', recent.get(Number(link.id)) ?? 0) }))
-    .where('id', '=', link.id).execute();
+  const exact = await exactClicks(trx, [Number(link.id)]);
+  await trx.updateTable('links').set({ budget_clicks: exact.get(Number(link.id)) ?? 0 }).where('id', '=', link.id).execute();
 }
 
 async function insertTags(db: Kysely<Database>, linkId: number, tags: readonly string[]): Promise<void> {
