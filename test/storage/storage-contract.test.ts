@@ -112,6 +112,21 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await storage.links.findByCode('budget'))?.clicks, 3);
     });
 
+    it('answers a batch mixing links with a budget, without one and deleted, in order', async () => {
+      const free = (await storage.links.insert(newLink('mixFree'))) as { id: number };
+      const capped = (await storage.links.insert(newLink('mixCapped', { maxClicks: 2 }))) as { id: number };
+      const base = T0 + 86_400_000 * 90;
+      const batch = [free.id, capped.id, 999_998, capped.id, free.id, capped.id].map((id, i) => newClick(id, base + i, { visitorId: `m${i}` }));
+      const outcomes = await storage.clicks.insertBatch(batch);
+      assert.deepEqual(outcomes.map((o) => (typeof o === 'object' ? [o.linkId, o.at] : o)), [
+        [free.id, base], [capped.id, base + 1], 'link-deleted', [capped.id, base + 3], [free.id, base + 4], 'link-exhausted',
+      ]);
+      const stored = outcomes.filter((o) => typeof o === 'object');
+      assert.equal(new Set(stored.map((o) => o.id)).size, 4);
+      const page = await storage.clicks.list({ from: base, to: base + 10, limit: 10 });
+      assert.deepEqual(page.map((c) => [c.id, c.visitorId]).sort(), stored.map((o) => [o.id, o.visitorId]).sort());
+    });
+
     it('counts a budget given later exactly, rolled-up clicks and the rest', async () => {
       const link = (await storage.links.insert(newLink('lateBudget'))) as { id: number };
       await storage.clicks.insertBatch([1, 2, 3].map((i) => newClick(link.id, T0 + i)));

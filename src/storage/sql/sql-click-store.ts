@@ -12,7 +12,7 @@ type ClickRow = Selectable<ClicksTable>;
 const ROWS_PER_INSERT = 500;
 
 /**
- * Clicks over Kysely. The batch write here is PostgreSQL's (FOR UPDATE, advisory lock);
+ * Clicks over Kysely. The batch write here is PostgreSQL's (one statement for most batches);
  * SQLite replaces it with prepared statements (sqlite-click-store.ts). Reads serve both.
  */
 export class SqlClickStore implements ClickStore {
@@ -24,6 +24,55 @@ export class SqlClickStore implements ClickStore {
 
   async insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     if (clicks.length === 0) return [];
+    const first = await this.insertUnbudgeted(clicks);
+    if (first.budgeted.size === 0) return first.outcomes as StoreOutcome[];
+    const counted = await this.insertCounted(clicks.filter((c) => first.budgeted.has(c.linkId)));
+    let next = 0;
+    return clicks.map((c, i) => (first.budgeted.has(c.linkId) ? counted[next++] : first.outcomes[i]) as StoreOutcome);
+  }
+
+  /**
+   * Most batches touch no link with a click budget: their clicks go in one statement, one round
+   * trip, committed on its own. It takes the click writers' lock shared (the roller waits on it to
+   * learn which ids are committed) and the links KEY SHARE (none can be deleted under it; the roller
+   * may still add to their counts). Clicks of links with a budget are left for insertCounted.
+   */
+  private async insertUnbudgeted(clicks: readonly NewClick[]): Promise<{ outcomes: (StoreOutcome | undefined)[]; budgeted: Set<number> }> {
+    const linkIds = [...new Set(clicks.map((c) => c.linkId))];
+    const column = <T>(of: (row: ReturnType<typeof toRow>) => T) => clicks.map((c) => of(toRow(c)));
+    const { rows } = await sql<{ kind: 'link' | 'budgeted' | 'click'; id: number }>`
+      with writers as (select pg_advisory_xact_lock_shared(${CLICK_WRITERS_LOCK})),
+      known as (select l.id, l.max_clicks from links l, writers where l.id in (${sql.join(linkIds)}) for key share of l),
+      input as (
+        select * from unnest(${column((r) => r.link_id)}::bigint[], ${column((r) => r.at)}::bigint[], ${column((r) => r.ip)}::text[],
+          ${column((r) => r.country)}::text[], ${column((r) => r.browser)}::text[], ${column((r) => r.os)}::text[],
+          ${column((r) => r.device)}::text[], ${column((r) => r.bot)}::integer[], ${column((r) => r.referrer)}::text[],
+          ${column((r) => r.referrer_host)}::text[], ${column((r) => r.language)}::text[], ${column((r) => r.user_agent)}::text[],
+          ${column((r) => r.visitor_id)}::text[])
+          with ordinality as t(link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id, n)
+      ),
+      stored as (
+        insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id)
+        select i.link_id, i.at, i.ip, i.country, i.browser, i.os, i.device, i.bot, i.referrer, i.referrer_host, i.language, i.user_agent, i.visitor_id
+        from input i join known k on k.id = i.link_id where k.max_clicks is null order by i.n
+        returning id
+      )
+      select case when max_clicks is null then 'link' else 'budgeted' end as kind, id from known
+      union all select 'click', id from stored`.execute(this.db);
+    const known = new Set(rows.filter((r) => r.kind === 'link').map((r) => Number(r.id)));
+    const budgeted = new Set(rows.filter((r) => r.kind === 'budgeted').map((r) => Number(r.id)));
+    // One statement numbers its rows in order; RETURNING need not list them so.
+    const ids = rows.filter((r) => r.kind === 'click').map((r) => Number(r.id)).sort((a, b) => a - b);
+    let next = 0;
+    const outcomes = clicks.map((c): StoreOutcome | undefined => {
+      if (budgeted.has(c.linkId)) return undefined;
+      return known.has(c.linkId) ? { ...c, id: ids[next++] as number } : 'link-deleted';
+    });
+    return { outcomes, budgeted };
+  }
+
+  /** Clicks of links with a click budget: counted one batch at a time, in a transaction. */
+  private insertCounted(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {
     return this.db.transaction().execute(async (trx) => {
       // The links are locked in id order, KEY SHARE: a link cannot be deleted under the batch, while
       // the roller may still add to its click_count. The same round trip takes the click writers'
