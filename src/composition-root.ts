@@ -92,6 +92,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     async close() {
       await recorder.flush();
       await roller.stop();
+      await links.stopSweeping();
       await events?.close();
       await storage.close();
     },

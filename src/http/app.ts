@@ -114,9 +114,16 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   app.addHook('preClose', async () => {
     app.server.keepAliveTimeout = 1;
   });
-  // Whatever serves HTTP keeps the rollups current; reports stay exact meanwhile (they add the rest raw).
-  app.addHook('onReady', async () => lp.roller.start());
-  app.addHook('onClose', async () => lp.roller.stop());
+  // Whatever serves HTTP keeps the rollups current (reports stay exact meanwhile: they add the rest
+  // raw) and its link cache in step with changes made elsewhere.
+  app.addHook('onReady', async () => {
+    lp.roller.start();
+    lp.links.startSweeping(1000, (error) => lp.log.warn({ err: error }, 'link change sweep failed; retrying'));
+  });
+  app.addHook('onClose', async () => {
+    await lp.roller.stop();
+    await lp.links.stopSweeping();
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes]) {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { postgresKind, sqliteKind, type TestDatabase } from './databases.js';
 
 /** LINKPULSE_TEST_DATABASE=postgres runs the HTTP suites on PostgreSQL (CI does both). */
-const defaultKind = process.env.LINKPULSE_TEST_DATABASE === 'postgres' ? postgresKind : sqliteKind;
+export const defaultKind = process.env.LINKPULSE_TEST_DATABASE === 'postgres' ? postgresKind : sqliteKind;
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { openStorage } from '../../src/storage/open-storage.js';
+import { defaultKind, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -170,5 +171,30 @@ describe('redirects storing no IP', () => {
     assert.deepEqual(clicks.map((c: { ip: string | null }) => c.ip), [null, null, null]);
     const stats = await (await server.api('/api/links/anon/stats')).json();
     assert.deepEqual(stats.totals, { clicks: 3, humanClicks: 3, botClicks: 0, uniqueVisitors: 2 });
+  });
+});
+
+describe('a link changed by another process on the same database', () => {
+  it('is obeyed within a couple of seconds, though the server had it cached', async () => {
+    const database = await defaultKind.create();
+    const server = await startTestServer({ database });
+    const other = openStorage(database.url); // as the CLI or another node would
+    try {
+      await server.api('/api/links', { method: 'POST', json: { url: 'https://example.com/before', code: 'moved' } });
+      const location = async () => (await fetch(`${server.url}/moved`, { redirect: 'manual' })).headers.get('location');
+      assert.equal(await location(), 'https://example.com/before'); // now in the server's link cache
+      await other.links.update('moved', { updatedAt: Date.now(), url: 'https://example.com/after' });
+      const deadline = Date.now() + 5000; // the cache keeps a link 60 s unless told or swept
+      let seen = await location();
+      while (seen !== 'https://example.com/after' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = await location();
+      }
+      assert.equal(seen, 'https://example.com/after');
+    } finally {
+      await other.close();
+      await server.close();
+      await database.drop();
+    }
   });
 });

@@ -2,13 +2,14 @@ import type { Clock } from '../shared/clock.js';
 import type { Link } from './link.js';
 
 /**
- * Recently resolved links, for the redirect path. Entries live `ttlMs` at most, so a change made
- * by another node sharing the database is obeyed within that time; local changes evict at once.
+ * Recently resolved links, for the redirect path. Local changes evict at once, other nodes' and
+ * processes' changes when LinkService sweeps for them (every second) or hears of them; `ttlMs` only
+ * bounds how long a change both missed could be served.
  */
 export class LinkCache {
   private readonly entries = new Map<string, { link: Link; at: number }>();
 
-  constructor(private readonly clock: Clock, private readonly ttlMs = 1000, private readonly maxEntries = 10_000) {}
+  constructor(private readonly clock: Clock, private readonly ttlMs = 60_000, private readonly maxEntries = 10_000) {}
 
   get(code: string): Link | undefined {
     const entry = this.entries.get(code);
@@ -33,5 +34,9 @@ export class LinkCache {
 
   evict(code: string): void {
     this.entries.delete(code);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 }

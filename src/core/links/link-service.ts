@@ -15,6 +15,11 @@ import { hashPassword } from './password.js';
 import { canonicalTargetUrl } from './url-rules.js';
 
 const GENERATE_ATTEMPTS = 8;
+// A change is stamped by its writer's clock and becomes visible at its commit: sweeps look back
+// this much further than their last run, for clock skew between nodes and slow commits.
+const SWEEP_OVERLAP_MS = 10_000;
+// More changes than this at once: drop the whole cache rather than read them all.
+const SWEEP_LIMIT = 1000;
 
 export interface LinkListRequest {
   readonly limit: number;
@@ -27,6 +32,9 @@ export interface LinkListRequest {
 /** Creating, reading, changing and resolving links: the rules live here, storage behind a port. */
 export class LinkService {
   private readonly cache: LinkCache;
+  private lastSweep: number | undefined;
+  private sweeping: Promise<void> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly links: LinkStore,
@@ -123,6 +131,31 @@ export class LinkService {
     const deleted = isPossibleCode(code) && (await this.links.delete(code));
     this.forget(code);
     if (!deleted) throw new NotFoundError(`No link has the code "${code}"`);
+  }
+
+  /**
+   * Drops the cached links changed since the last sweep, by any node or process sharing the
+   * database (notifications between nodes are quicker, but can be missed; a CLI sends none).
+   */
+  async sweepChanges(): Promise<void> {
+    const now = this.clock.now();
+    const codes = await this.links.changedSince((this.lastSweep ?? now) - SWEEP_OVERLAP_MS, SWEEP_LIMIT + 1);
+    if (codes.length > SWEEP_LIMIT) this.cache.clear();
+    else for (const code of codes) this.cache.evict(code);
+    this.lastSweep = now;
+  }
+
+  /** Sweeps every `everyMs` until stopSweeping; one sweep at a time. */
+  startSweeping(everyMs: number, onError: (error: unknown) => void): void {
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweepChanges().catch(onError).finally(() => (this.sweeping = undefined));
+    }, everyMs);
+    this.sweepTimer.unref();
+  }
+
+  async stopSweeping(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
   }
 
   private forget(code: string): void {

@@ -25,6 +25,8 @@ export interface LinkStore {
    * last rollup step); it is what `sort: 'clicks'` orders by.
    */
   exactClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
+  /** Codes of links changed (or created) at or after `since`, at most `limit` of them. */
+  changedSince(since: number, limit: number): Promise<string[]>;
   /** Deletes the link and every click it had. */
   delete(code: string): Promise<boolean>;
 }

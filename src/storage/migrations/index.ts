@@ -4,6 +4,7 @@ import { initialSchema } from './2026-11-26T0000-initial-schema.js';
 import { rollups } from './2026-11-26T0100-rollups.js';
 import { clickLinkIndex } from './2026-11-26T0200-click-link-index.js';
 import { clickCountsByRoller } from './2026-11-26T0300-click-counts-by-roller.js';
+import { linksUpdatedIndex } from './2026-11-26T0400-links-updated-index.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0100-rollups': rollups,
   '2026-11-26T0200-click-link-index': clickLinkIndex,
   '2026-11-26T0300-click-counts-by-roller': clickCountsByRoller,
+  '2026-11-26T0400-links-updated-index': linksUpdatedIndex,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

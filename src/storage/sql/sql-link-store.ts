@@ -63,6 +63,11 @@ export class SqlLinkStore implements LinkStore {
     return this.withTags(rows);
   }
 
+  async changedSince(since: number, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('links').select('code').where('updated_at', '>=', since).limit(limit).execute();
+    return rows.map((r) => r.code);
+  }
+
   exactClicks(linkIds: readonly number[]): Promise<Map<number, number>> {
     return exactClicks(this.db, linkIds);
   }
