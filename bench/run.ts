@@ -42,24 +42,30 @@ async function main(): Promise<void> {
       closed: (url, seconds) => runWrk({ url, seconds, connections: CONNECTIONS, cpu: LOAD_CPU, script, scriptArgs: [codesFile] }),
       open: (url, rate) => runOpenLoop(openLoop, { url, rate, seconds: SECONDS, connections: OPEN_LOOP_CONNECTIONS, cpu: LOAD_CPU, codesFile }),
       fixedRate: 0,
+      bareUrl: '',
     };
 
+    // The bare server stays up (idle) beside each LinkPulse server: every LinkPulse round is paired
+    // with a bare round just before it, so the ratio holds even when the VM's speed drifts.
     const bare = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/bare-server.mjs')], {});
     let bareResult: WrkResult;
     let bareOpen: OpenLoopResult;
+    let sqlite: ScenarioResult;
+    let postgres: ScenarioResult | undefined;
     try {
       await load.closed(bare.url, WARMUP_SECONDS);
       bareResult = median(await rounds(() => load.closed(bare.url, SECONDS)));
       // The issue's fixed arrival rate: half of what the bare server answers closed-loop.
       load.fixedRate = Math.round(bareResult.rps / 2);
       bareOpen = await load.open(bare.url, load.fixedRate);
+      load.bareUrl = bare.url;
+
+      sqlite = await scenario('sqlite', `sqlite:${join(work, 'bench.db')}`, codes, load);
+      const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
+      postgres = postgresServer ? await withPostgresDatabase(postgresServer, (url) => scenario('postgres', url, codes, load)) : undefined;
     } finally {
       await bare.stop();
     }
-
-    const sqlite = await scenario('sqlite', `sqlite:${join(work, 'bench.db')}`, codes, load);
-    const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
-    const postgres = postgresServer ? await withPostgresDatabase(postgresServer, (url) => scenario('postgres', url, codes, load)) : undefined;
 
     const scale = SCALE.clicks > 0
       ? await scaleScenario(work, SCALE, (url) => startServer(SERVER_CPU, process.execPath, [join(root, 'dist/cli/bin.js'), 'serve'], {
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
       }), ADMIN_KEY)
       : undefined;
 
-    const ratio = (r: ScenarioResult) => Number((r.redirect.rps / bareResult.rps).toFixed(3));
+    const ratio = (r: ScenarioResult) => r.pairedRatio;
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -91,11 +97,17 @@ interface Load {
   closed(url: string, seconds: number): Promise<WrkResult>;
   open(url: string, rate: number): Promise<OpenLoopResult>;
   fixedRate: number;
+  /** The bare server, for the round paired with each LinkPulse round. */
+  bareUrl: string;
 }
 
 interface ScenarioResult {
   database: 'sqlite' | 'postgres';
   redirect: WrkResult;
+  /** Each round: bare req/s just before, LinkPulse req/s, their ratio. */
+  pairs: { bare: number; linkpulse: number; ratio: number }[];
+  /** The median of the pairs' ratios: the redirect ratio. */
+  pairedRatio: number;
   /** At the fixed rate (half the bare server's), and at half of this server's own closed-loop rate. */
   openLoop: { atFixedRate: OpenLoopResult; atHalfOwn: OpenLoopResult };
   noLoss: LossCheck;
@@ -115,8 +127,16 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
   try {
     await seedLinks(lp, codes);
     const warmup = await load.closed(lp.url, WARMUP_SECONDS);
-    const measured = await rounds(() => load.closed(lp.url, SECONDS));
+    const measured: WrkResult[] = [];
+    const pairs: ScenarioResult['pairs'] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const bareRound = await load.closed(load.bareUrl, SECONDS);
+      const round = await load.closed(lp.url, SECONDS);
+      measured.push(round);
+      pairs.push({ bare: Math.round(bareRound.rps), linkpulse: Math.round(round.rps), ratio: Number((round.rps / bareRound.rps).toFixed(3)) });
+    }
     const redirect = median(measured);
+    const pairedRatio = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]?.ratio ?? 0;
     // Half its own maximum first: the fixed rate may overload it, and the backlog would weigh on what follows.
     const atHalfOwn = await load.open(lp.url, redirect.rps / 2);
     const openLoop = { atHalfOwn, atFixedRate: await load.open(lp.url, load.fixedRate) };
@@ -124,7 +144,7 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
     const noLoss = await checkNoLoss(lp, codes, answered);
     const rssMbAfterLoad = rssMb(lp.child.pid);
     const live = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
-    return { database, redirect, openLoop, noLoss, live, rssMbAfterLoad };
+    return { database, redirect, pairs, pairedRatio, openLoop, noLoss, live, rssMbAfterLoad };
   } finally {
     await lp.stop();
   }
@@ -211,7 +231,9 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, scenarios: Scenar
     ]),
     '',
     ...scenarios.flatMap((s) => [
-      `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}); `
+      `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}; median of the rounds' ratios, `
+        + `each against a bare round just before it: ${s.pairs.map((p) => `${p.linkpulse}/${p.bare}`).join(', ')})`,
+      `${s.database}: `
         + `no loss: ${s.noLoss.answered} answered, ${s.noLoss.stored} stored, ${s.noLoss.lost} lost; `
         + `enriched ${(s.noLoss.enrichedShare * 100).toFixed(1)}%, with country ${(s.noLoss.withCountryShare * 100).toFixed(1)}%`,
       `${s.database}: live click → SSE event p50 ${s.live.p50Ms} ms, p99 ${s.live.p99Ms} ms (${s.live.samples} events at 200/s); RSS after load ${s.rssMbAfterLoad} MB`,
