@@ -9,6 +9,7 @@ import { createPostgresDatabase } from '../test/helpers/databases.js';
 import { commandExists, startServer, type Started } from './lib/processes.js';
 import { liveLatency } from './lib/live-latency.js';
 import { rssMb } from './lib/rss.js';
+import { settled } from './lib/settle.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 import { buildOpenLoop, runOpenLoop, type OpenLoopResult } from './lib/openloop.js';
 import { scaleScenario, type ScaleResult } from './lib/scale.js';
@@ -130,6 +131,7 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
     const measured: WrkResult[] = [];
     const pairs: ScenarioResult['pairs'] = [];
     for (let i = 0; i < ROUNDS; i++) {
+      await settled(lp.child.pid); // its roller must not run during the bare round
       const bareRound = await load.closed(load.bareUrl, SECONDS);
       const round = await load.closed(lp.url, SECONDS);
       measured.push(round);
