@@ -57,7 +57,7 @@ export class StatsService {
 
   async forLink(code: string, request: StatsRequest): Promise<StatsReport> {
     const parsed = this.parse(request);
-    const link = await this.links.get(code);
+    const link = await this.links.find(code);
     return this.report(link.code, { linkId: link.id, from: parsed.from, to: parsed.to, bots: parsed.bots }, parsed);
   }
 

@@ -32,7 +32,7 @@ export class ClickQueryService {
     const range = this.range(request);
     const before = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (request.cursor !== undefined && before === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
-    const link = await this.links.get(code);
+    const link = await this.links.find(code);
     const rows = await this.clicks.list({ linkId: link.id, ...range, limit: request.limit + 1, before });
     const page = pageOf(rows, request.limit, (last) => ({ value: last.at, id: last.id }));
     return { items: page.items.map((c) => toClickView(c, link.code)), nextCursor: page.nextCursor };
@@ -41,7 +41,7 @@ export class ClickQueryService {
   /** Checks the request and answers the link and a generator of chunks, newest first. */
   async export(code: string, request: ClickRangeRequest): Promise<{ link: Link; chunks: AsyncGenerator<ClickView[]> }> {
     const range = this.range(request);
-    const link = await this.links.get(code);
+    const link = await this.links.find(code);
     return { link, chunks: this.chunks(link, range) };
   }
 

@@ -77,13 +77,14 @@ export class LinkService {
     throw new ConflictError('Could not find a free code; try again', 'code');
   }
 
-  /** The link with its exact click count. */
+  /** The link with its exact click count, to show it. */
   async get(code: string): Promise<Link> {
     const [link] = await this.withExactClicks([await this.find(code)]);
     return link as Link;
   }
 
-  private async find(code: string): Promise<Link> {
+  /** The link as stored (its click count lags, see LinkStore.exactClicks): enough to find its clicks. */
+  async find(code: string): Promise<Link> {
     const link = isPossibleCode(code) ? await this.links.findByCode(code) : undefined;
     if (!link) throw new NotFoundError(`No link has the code "${code}"`);
     return link;

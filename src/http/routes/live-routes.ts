@@ -19,7 +19,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   app.get('/api/links/:code/live', {
     schema: { tags, produces, summary: 'Server-sent events: `event: click` with one Click per stored click of this link', params: CodeParams },
   }, async (request, reply) => {
-    const link = await lp.links.get(request.params.code);
+    const link = await lp.links.find(request.params.code);
     stream(lp, open, request, reply, (event) => event.click.linkId === link.id);
   });
 

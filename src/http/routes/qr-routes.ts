@@ -12,7 +12,7 @@ export const qrRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app
       produces: ['image/svg+xml', 'image/png'],
     },
   }, async (request, reply) => {
-    const link = await lp.links.get(request.params.code);
+    const link = await lp.links.find(request.params.code);
     const shortUrl = `${lp.config.baseUrl}/${link.code}`;
     reply.header('content-disposition', `inline; filename="${link.code}.${request.query.format}"`);
     if (request.query.format === 'png') {
