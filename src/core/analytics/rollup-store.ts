@@ -53,7 +53,7 @@ export interface RollupStore {
   /**
    * Adds `delta` to the rollups and moves the watermark from `after` to `upTo`, in one short
    * transaction. False, with nothing written, when the watermark or a rollup moved meanwhile
-   * (another node's roller, a deleted link): the caller starts again from `pending`.
+   * (another node's roller, a deleted link): the caller starts again from `position()`.
    */
   apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean>;
   snapshot<T>(read: (tx: RollupReadTx) => Promise<T>): Promise<T>;

@@ -1,9 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database } from '../schema.js';
-import { readWatermark } from './click-links.js';
+import { addToLinks, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
 type ClickRow = Selectable<ClicksTable>;
@@ -97,11 +97,7 @@ export class SqlClickStore implements ClickStore {
         // One statement numbers its rows in order on both databases; RETURNING need not list them so.
         ids.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
       }
-      const counted = [...perLink].filter(([id]) => budgets.get(id)?.maxClicks !== null);
-      if (counted.length > 0) {
-        const deltas = sql.join(counted.map(([id, n]) => sql`(cast(${id} as bigint), cast(${n} as bigint))`));
-        await sql`update links set budget_clicks = budget_clicks + v.column2 from (values ${deltas}) as v where links.id = v.column1`.execute(trx);
-      }
+      await addToLinks(trx, 'budget_clicks', [...perLink].filter(([id]) => budgets.get(id)?.maxClicks !== null));
       let next = 0;
       return clicks.map((c, i) => {
         const verdict = verdicts[i] as Refusal | 'store';
@@ -117,7 +113,7 @@ export class SqlClickStore implements ClickStore {
     const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
     if (linkId === undefined) {
       let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<=', newest);
-      if (before) select = select.where((eb) => eb.or([eb('at', '<', before.value), eb.and([eb('at', '=', before.value), eb('id', '<', before.id)])]));
+      if (before) select = select.where(olderThan(sql.ref('at'), sql.ref('id'), before));
       const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
       return rows.map(toClick);
     }
@@ -126,17 +122,22 @@ export class SqlClickStore implements ClickStore {
     const watermark = await readWatermark(this.reads);
     let rolled = this.reads.selectFrom('click_links as l').innerJoin('clicks as c', 'c.id', 'l.id').selectAll('c')
       .where('l.link_id', '=', linkId).where('l.at', '>=', query.from).where('l.at', '<=', newest);
-    if (before) rolled = rolled.where((eb) => eb.or([eb('l.at', '<', before.value), eb.and([eb('l.at', '=', before.value), eb('l.id', '<', before.id)])]));
+    if (before) rolled = rolled.where(olderThan(sql.ref('l.at'), sql.ref('l.id'), before));
     const rolledRows = await rolled.orderBy('l.at', 'desc').orderBy('l.id', 'desc').limit(query.limit).execute();
     // "+": by the id range (SQLite would otherwise pick the at index and walk every newer click).
     const recentRows = await this.reads.selectFrom('clicks').selectAll().where('id', '>', watermark)
       .where(sql<boolean>`+link_id = ${linkId} and +at >= ${query.from} and +at <= ${newest}`)
-      .where(before ? sql<boolean>`(+at < ${before.value} or (+at = ${before.value} and id < ${before.id}))` : sql<boolean>`1 = 1`)
+      .where(before ? olderThan(sql`+at`, sql.ref('id'), before) : sql<boolean>`1 = 1`)
       .orderBy(sql`+at`, 'desc').orderBy('id', 'desc').limit(query.limit)
       .execute();
     const byId = new Map([...rolledRows, ...recentRows].map((row) => [Number(row.id), toClick(row)]));
     return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, query.limit);
   }
+}
+
+/** Keyset position, newest first: clicks before `before` in (at, id) order. */
+function olderThan(at: RawBuilder<unknown>, id: RawBuilder<unknown>, before: { value: number; id: number }) {
+  return sql<boolean>`(${at} < ${before.value} or (${at} = ${before.value} and ${id} < ${before.id}))`;
 }
 
 export function toRow(c: NewClick): Omit<ClickRow, 'id'> {

@@ -6,7 +6,7 @@ import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, Span } from '../../c
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
-import { addToLinkCounts, indexClicks } from './click-links.js';
+import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
 import { addDims, decodeDims, encodeDims } from './rollup-dims.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
@@ -32,9 +32,9 @@ export class SqlRollupStore implements RollupStore {
   ) {}
 
   async position(): Promise<{ after: number; upTo: number }> {
-    const state = await this.db.selectFrom('rollup_state').select('watermark').where('id', '=', 1).executeTakeFirstOrThrow();
+    const after = await readWatermark(this.db);
     const upTo = this.kind === 'postgres' ? await this.db.transaction().execute(committedUpTo) : Number.MAX_SAFE_INTEGER;
-    return { after: Number(state.watermark), upTo };
+    return { after, upTo };
   }
 
   async clicksAfter(after: number, upTo: number, limit: number): Promise<RollupClick[]> {
@@ -211,9 +211,8 @@ function inSpans(spans: readonly Span[]) {
 class SqlRollupReadTx implements RollupReadTx {
   constructor(private readonly trx: Transaction<Database>) {}
 
-  async watermark(): Promise<number> {
-    const row = await this.trx.selectFrom('rollup_state').select('watermark').where('id', '=', 1).executeTakeFirstOrThrow();
-    return Number(row.watermark);
+  watermark(): Promise<number> {
+    return readWatermark(this.trx);
   }
 
   async raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]> {
