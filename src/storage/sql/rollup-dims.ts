@@ -19,6 +19,21 @@ export function addDims(into: Map<string | null, number>[], from: readonly Map<s
 }
 
 export function decodeDims(text: string): Map<string | null, number>[] {
+  const dims = DIMENSIONS.map(() => new Map<string | null, number>());
+  addEncodedDims(dims, text);
+  return dims;
+}
+
+/** Adds stored counts without building maps of their own: reports sum over a thousand hours of them. */
+export function addEncodedDims(into: Map<string | null, number>[], text: string): void {
   const parsed = JSON.parse(text) as Record<string, Record<string, number> | undefined>;
-  return DIMENSIONS.map((dimension) => new Map(Object.entries(parsed[dimension] ?? {}).map(([key, n]) => [key === '' ? null : key, n])));
+  DIMENSIONS.forEach((dimension, d) => {
+    const counts = parsed[dimension];
+    const target = into[d];
+    if (!counts || !target) return;
+    for (const key in counts) {
+      const k = key === '' ? null : key;
+      target.set(k, (target.get(k) ?? 0) + (counts[key] as number));
+    }
+  });
 }

@@ -7,7 +7,7 @@ import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
-import { addDims, decodeDims, encodeDims } from './rollup-dims.js';
+import { addDims, addEncodedDims, decodeDims, encodeDims } from './rollup-dims.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
 // are committed (PostgreSQL hands out ids before commit, so a lower id may still be in flight).
@@ -262,7 +262,7 @@ class SqlRollupReadTx implements RollupReadTx {
       .where('link_id', '=', linkId).where('level', '=', HOUR).where(inSpans(spans)).where(botsMatch(bots))
       .execute();
     const sums = DIMENSIONS.map(() => new Map<string | null, number>());
-    for (const row of rows) addDims(sums, decodeDims(row.dims));
+    for (const row of rows) addEncodedDims(sums, row.dims);
     return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: DIMENSIONS[d] as Dimension, key, clicks })));
   }
 
