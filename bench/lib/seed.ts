@@ -71,7 +71,10 @@ export async function seedScale(path: string, links: number, clicks: number, to:
   const seeded = Date.now();
 
   const rolling = openStorage(`sqlite:${path}`);
-  await new Roller(rolling.rollups, { batch: 50_000 }).catchUp();
+  const roller = new Roller(rolling.rollups, { batch: 50_000 });
+  await roller.catchUp();
+  await roller.closeDays(); // as a server does within a minute of starting
+
   await rolling.close();
   return { links, clicks, from, to, seedSeconds: (seeded - started) / 1000, rollupSeconds: (Date.now() - seeded) / 1000 };
 }

@@ -65,6 +65,8 @@ export interface ClickLinksTable {
 export interface RollupStateTable {
   id: number;
   watermark: number;
+  /** Every UTC day before it has its day rows. */
+  days_closed: Generated<number>;
 }
 
 export interface RollupPeriodsTable {

@@ -225,6 +225,62 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(afterDelete.totals.clicks, clicks.filter((c) => c.linkId === links[0]!.id).length);
     });
 
+    it('reports the same from day rows once days close, with late clicks into a closed day and a deleted link', async () => {
+      const links = [(await storage.links.insert(newLink('day1'))) as { id: number }, (await storage.links.insert(newLink('day2'))) as { id: number }];
+      const base = T0 + 86_400_000 * 100;
+      const random = seeded(11);
+      const clickOn = (day: number) => {
+        const bot = random() < 0.2;
+        const at = base + day * 86_400_000 + Math.floor(random() * 86_400_000);
+        const visitorId = `v${Math.floor(random() * 400)}-${Math.floor(at / 86_400_000)}${bot ? 'bot' : ''}`;
+        return newClick(links[random() < 0.7 ? 0 : 1]!.id, at, { visitorId, bot, country: ['FR', 'DE', null][Math.floor(random() * 3)] ?? null });
+      };
+      const clicks = Array.from({ length: 900 }, (_, i) => clickOn(i % 3)).sort((a, b) => a.at - b.at);
+      await storage.clicks.insertBatch(clicks);
+      // The clock says day 3 is under way: days 0 to 2 have ended.
+      const roller = new Roller(storage.rollups, { clock: { now: () => base + 3 * 86_400_000 + 3_600_000 } });
+      await roller.catchUp();
+      const analytics = new RollupAnalytics(storage.rollups);
+      const linkOf = (i: number) => clicks.filter((c) => c.linkId === links[i]!.id);
+      const ranges: [number, number, number][] = [
+        [base, base + 3 * 86_400_000, 3_600_000], [base, base + 3 * 86_400_000, 86_400_000],
+        [base + 5_400_000, base + 2 * 86_400_000 + 999, 86_400_000], [base + 86_400_000, base + 2 * 86_400_000, 7_200_000],
+      ];
+      const check = async (expectedClicks: NewClick[]) => {
+        for (const [from, to, size] of ranges) {
+          for (const bots of ['include', 'exclude', 'only'] as const) {
+            const buckets = spans(from, to, size);
+            const expected = naiveReport(expectedClicks, from, to, bots, buckets);
+            const report = await analytics.report({ linkId: links[0]!.id, from, to, bots }, buckets, 5);
+            assert.deepEqual(report.totals, expected.totals);
+            assert.deepEqual(report.timeseries, expected.timeseries);
+            assert.deepEqual(report.breakdowns.countries, expected.countries);
+          }
+        }
+      };
+      await check(linkOf(0)); // from hours
+      await roller.closeDays();
+      const dayRows = await storage.rollups.snapshot(async (tx) => ({
+        closed: await tx.daysClosed(),
+        rows: await tx.periods(links[0]!.id, { from: base, to: base + 4 * 86_400_000 }, 'include', 'day'),
+      }));
+      assert.ok(dayRows.closed >= base + 3 * 86_400_000 && dayRows.closed < base + 4 * 86_400_000);
+      assert.deepEqual(dayRows.rows.map((r) => r.start).sort(), [0, 0, 1, 1, 2, 2].map((d) => base + d * 86_400_000));
+      assert.equal(dayRows.rows.reduce((sum, r) => sum + r.clicks, 0), linkOf(0).length);
+      await check(linkOf(0)); // from day rows
+      // Clicks into a closed day, raw and then rolled up into its day rows.
+      const late = Array.from({ length: 60 }, () => clickOn(1));
+      clicks.push(...late);
+      await storage.clicks.insertBatch(late);
+      await check(linkOf(0));
+      await roller.catchUp();
+      await check(linkOf(0));
+      assert.equal(await storage.links.delete('day2'), true);
+      const overall = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, spans(base, base + 3 * 86_400_000, 86_400_000), 5);
+      assert.deepEqual(overall.timeseries.map((b) => b.clicks), [0, 1, 2].map((d) => linkOf(0).filter((c) => c.at >= base + d * 86_400_000 && c.at < base + (d + 1) * 86_400_000).length));
+      assert.deepEqual(overall.breakdowns.countries, naiveReport(linkOf(0), base, base + 3 * 86_400_000, 'include', []).countries);
+    });
+
     it('rolls up every click once, with two rollers racing and after the newest clicks were deleted', async () => {
       const base = T0 + 86_400_000 * 60;
       const gone = (await storage.links.insert(newLink('gone'))) as { id: number };

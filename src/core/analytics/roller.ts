@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../shared/clock.js';
 import { ClickSummer } from './rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
@@ -10,9 +11,13 @@ export interface RollerOptions {
   /** Pause when caught up. Reports never wait for it: they add the clicks not rolled up yet. */
   readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
+  readonly clock?: Clock;
 }
 
 const SLICE = 2000;
+// A day closes this long after it ends: its last clicks are committed and rolled up by then (later
+// ones still reach its day rows, just at a higher cost).
+const CLOSE_AFTER_MS = 15 * 60_000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Keeps the rollups up to date with the raw clicks, in the background. */
@@ -60,6 +65,12 @@ export class Roller {
     while ((await this.step()) > 0) { /* next step */ }
   }
 
+  /** Writes the day rows of the days that ended, up to `limit` days with clicks. */
+  async closeDays(limit = Number.MAX_SAFE_INTEGER): Promise<void> {
+    const endedBefore = (this.options.clock ?? systemClock).now() - CLOSE_AFTER_MS;
+    for (let i = 0; i < limit && await this.store.closeDay(endedBefore); i++) { /* next day */ }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -69,7 +80,8 @@ export class Roller {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.step().then(
+      // Caught up, it closes at most a day a turn: a day's sums wait no more than that.
+      this.running = this.step().then(async (rolled) => (rolled < this.batch ? (await this.closeDays(1), rolled) : rolled)).then(
         (rolled) => this.schedule(rolled === this.batch ? 0 : this.idleMs),
         (error: unknown) => {
           this.options.onError?.(error);

@@ -14,6 +14,7 @@ export interface Report {
 /** A stretch of one UTC day whose unique visitors are counted together (ids are salted per day). */
 type Part =
   | { readonly kind: 'hour'; readonly hour: number; readonly span: Span }
+  | { readonly kind: 'day'; readonly day: number; readonly span: Span }
   | { readonly kind: 'union'; readonly hours: readonly number[]; readonly span: Span };
 
 /**
@@ -67,6 +68,10 @@ function partsOf(span: Span, plan: RollupPlan, data: ReportData): Part[] {
   const parts: Part[] = [];
   for (let day = startOf(span.from, 'day'); day < span.to; day += DAY_MS) {
     const part = { from: Math.max(day, span.from), to: Math.min(day + DAY_MS, span.to) };
+    if (data.closedDays.has(day) && part.from === day && part.to === day + DAY_MS && !data.hasRaw(part)) {
+      parts.push({ kind: 'day', day, span: part });
+      continue;
+    }
     const hours: number[] = [];
     for (let hour = Math.max(plan.hours.from, startOf(part.from, 'hour')); hour < Math.min(plan.hours.to, part.to); hour += HOUR_MS) {
       if (hour >= part.from && hour + HOUR_MS <= part.to && !isRawHour(plan, hour)) hours.push(hour);
@@ -85,6 +90,7 @@ class ReportData {
   clicks = 0;
   botClicks = 0;
   private readonly hourRows = new Map<number, PeriodRow[]>();
+  private readonly dayRows = new Map<number, PeriodRow[]>();
   private readonly keyCounts = new Map<Dimension, Map<string | null, number>>();
   private readonly sketches = new Map<number, Uint8Array[]>();
 
@@ -93,6 +99,8 @@ class ReportData {
     private readonly linkId: number,
     private readonly filter: ClickFilter,
     private readonly raw: readonly RollupClick[],
+    /** Whole UTC days of the plan, closed and without cut hours: their day rows stand for their hours. */
+    readonly closedDays: ReadonlySet<number>,
   ) {}
 
   static async read(tx: RollupReadTx, filter: ClickFilter, plan: RollupPlan): Promise<ReportData> {
@@ -100,9 +108,15 @@ class ReportData {
     const watermark = await tx.watermark();
     // One after another: a snapshot is one connection either way.
     const raw = await tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots);
-    const hours = await tx.periods(linkId, plan.hours, filter.bots);
-    const keys = await tx.keys(linkId, plan.rolledSpans, filter.bots);
-    const data = new ReportData(tx, linkId, filter, [...raw].sort((a, b) => a.at - b.at));
+    const hours = await tx.periods(linkId, plan.hours, filter.bots, 'hour');
+    const closed = closedDaysOf(plan, await tx.daysClosed());
+    const days = closed.spans.length === 0 ? [] : await tx.periods(linkId, { from: closed.spans[0]?.from ?? 0, to: closed.spans.at(-1)?.to ?? 0 }, filter.bots, 'day');
+    const keys = [
+      ...await tx.keys(linkId, subtract(plan.rolledSpans, closed.spans), filter.bots, 'hour'),
+      ...await tx.keys(linkId, closed.spans, filter.bots, 'day'),
+    ];
+    const data = new ReportData(tx, linkId, filter, [...raw].sort((a, b) => a.at - b.at), closed.days);
+    for (const row of days) if (closed.days.has(row.start)) data.add(data.dayRows, row);
     for (const row of hours) {
       if (isRawHour(plan, row.start)) continue;
       data.add(data.hourRows, row);
@@ -140,6 +154,10 @@ class ReportData {
     for (const part of parts) {
       if (part.kind === 'hour') {
         sum += total(this.hourRows.get(part.hour));
+        continue;
+      }
+      if (part.kind === 'day') {
+        sum += total(this.dayRows.get(part.day));
         continue;
       }
       const sketch = new VisitorSketch();
@@ -205,6 +223,36 @@ class ReportData {
     if (!counts) this.keyCounts.set(dimension, (counts = new Map()));
     counts.set(key, (counts.get(key) ?? 0) + clicks);
   }
+}
+
+/** The plan's whole UTC days before `daysClosed` with no cut hour, one by one and as runs. */
+function closedDaysOf(plan: RollupPlan, daysClosed: number): { days: Set<number>; spans: Span[] } {
+  const days = new Set<number>();
+  const spans: Span[] = [];
+  const last = Math.min(plan.hours.to, startOf(daysClosed, 'day'));
+  for (let day = startOf(plan.hours.from + DAY_MS - 1, 'day'); day + DAY_MS <= last; day += DAY_MS) {
+    if (plan.rawSpans.some((s) => s.from < day + DAY_MS && s.to > day)) continue;
+    days.add(day);
+    const run = spans.at(-1);
+    if (run && run.to === day) spans[spans.length - 1] = { from: run.from, to: day + DAY_MS };
+    else spans.push({ from: day, to: day + DAY_MS });
+  }
+  return { days, spans };
+}
+
+/** The parts of `spans` outside `holes` (both sorted and disjoint). */
+function subtract(spans: readonly Span[], holes: readonly Span[]): Span[] {
+  const result: Span[] = [];
+  for (const span of spans) {
+    let from = span.from;
+    for (const hole of holes) {
+      if (hole.to <= from || hole.from >= span.to) continue;
+      if (hole.from > from) result.push({ from, to: hole.from });
+      from = Math.max(from, hole.to);
+    }
+    if (from < span.to) result.push({ from, to: span.to });
+  }
+  return result;
 }
 
 /** Visitors of bots and humans are apart (the user agent is part of the id): they add up. */

@@ -1,13 +1,13 @@
 import type { BotFilter } from '../clicks/click-store.js';
 import type { Dimension } from './analytics-store.js';
-import type { RollupClick, RollupDelta } from './rollup.js';
+import type { Level, RollupClick, RollupDelta } from './rollup.js';
 
 export interface Span {
   readonly from: number;
   readonly to: number;
 }
 
-/** A rolled-up hour of one link (or all links), one bot flag. */
+/** A rolled-up hour or day of one link (or all links), one bot flag. */
 export interface PeriodRow {
   readonly start: number;
   readonly bot: boolean;
@@ -29,12 +29,14 @@ export interface RollupReadTx {
   watermark(): Promise<number>;
   /** Raw clicks in any of `spans`, plus those past `after` (not rolled up yet) inside `tail`. */
   raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]>;
-  /** Rolled-up hours starting in [span.from, span.to). */
-  periods(linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]>;
+  /** Every UTC day before this instant has its day rows. */
+  daysClosed(): Promise<number>;
+  /** Rolled-up periods of the level starting in [span.from, span.to). */
+  periods(linkId: number, span: Span, bots: BotFilter, level: Level): Promise<PeriodRow[]>;
   /** The hours starting at these instants, sketches included. */
   sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]>;
-  /** Clicks per dimension value, summed over the hours starting in the spans. */
-  keys(linkId: number, spans: readonly Span[], bots: BotFilter): Promise<KeyRow[]>;
+  /** Clicks per dimension value, summed over the periods of the level starting in the spans. */
+  keys(linkId: number, spans: readonly Span[], bots: BotFilter, level: Level): Promise<KeyRow[]>;
   /** Codes of the links that still exist among `ids`. */
   linkCodes(ids: readonly number[]): Promise<Map<number, string>>;
   /** Rolled clicks per link over the periods: the `limit` most clicked, and those of `include`. */
@@ -56,5 +58,11 @@ export interface RollupStore {
    * (another node's roller, a deleted link): the caller starts again from `position()`.
    */
   apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean>;
+  /**
+   * Writes the day rows of the first UTC day that is not closed yet, if it ended before
+   * `endedBefore`, and closes it (days without clicks close with it). True when it closed a day with
+   * clicks: there may be more. False when there was none, or another writer moved meanwhile.
+   */
+  closeDay(endedBefore: number): Promise<boolean>;
   snapshot<T>(read: (tx: RollupReadTx) => Promise<T>): Promise<T>;
 }

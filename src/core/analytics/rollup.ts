@@ -21,8 +21,8 @@ export interface RollupClick {
   readonly language: string | null;
 }
 
-/** Rollups are hourly; days and longer are sums (and sketch unions) of hours. */
-export type Level = 'hour';
+/** Rollups are hourly; closed UTC days also keep a day row, the sum (and sketch union) of its hours. */
+export type Level = 'hour' | 'day';
 
 /** Clicks, visitors and dimension counts of one link (or ALL_LINKS) in one UTC hour, bots apart. */
 export interface PeriodDelta {
@@ -35,7 +35,9 @@ export interface PeriodDelta {
   readonly keys: Map<string | null, number>[];
 }
 
-export type RollupDelta = Record<Level, PeriodDelta[]>;
+export interface RollupDelta {
+  readonly hour: PeriodDelta[];
+}
 
 export function keyOf(click: RollupClick, dimension: Dimension): string | null {
   switch (dimension) {
@@ -81,6 +83,23 @@ export class ClickSummer {
   delta(): RollupDelta {
     return { hour: flatten(this.sums) };
   }
+}
+
+/** The hours' deltas summed by UTC day, for the days before `before` (closed days have day rows). */
+export function dayDeltas(hours: readonly PeriodDelta[], before: number): PeriodDelta[] {
+  const days = new Map<number, Map<number, PeriodDelta>>();
+  for (const hour of hours) {
+    const start = startOf(hour.start, 'day');
+    if (start >= before) continue;
+    const day = periodOf(days, hour.linkId, start, hour.bot);
+    day.clicks += hour.clicks;
+    day.visitors.mergeSketch(hour.visitors);
+    hour.keys.forEach((counts, d) => {
+      const into = day.keys[d] as Map<string | null, number>;
+      for (const [key, n] of counts) into.set(key, (into.get(key) ?? 0) + n);
+    });
+  }
+  return flatten(days);
 }
 
 function flatten(index: Map<number, Map<number, PeriodDelta>>): PeriodDelta[] {

@@ -1,21 +1,21 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { DIMENSIONS, type Dimension } from '../../core/analytics/analytics-store.js';
-import { ALL_LINKS, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
+import { ALL_LINKS, dayDeltas, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
 import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, Span } from '../../core/analytics/rollup-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
+import { chunks } from './chunks.js';
+import { closeDay, readDaysClosed } from './close-day.js';
 import { addDims, addEncodedDims, decodeDims, encodeDims } from './rollup-dims.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
 // are committed (PostgreSQL hands out ids before commit, so a lower id may still be in flight).
 export const CLICK_WRITERS_LOCK = 0x6c70_726f; // "lpro"
-// Rollups are hourly; the level column leaves room for coarser ones.
 const HOUR: Level = 'hour';
-// Periods written per statement: 7 values a row stays far below both databases' parameter limits.
-const ROWS_PER_STATEMENT = 500;
+const DAY: Level = 'day';
 
 class RollupConflict extends Error {}
 
@@ -47,11 +47,17 @@ export class SqlRollupStore implements RollupStore {
   async apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean> {
     // The merging happens before the transaction, a slice at a time; the transaction only writes,
     // each row on condition that its version is still the one merged with.
-    const rows = await mergedPeriods(this.db, delta.hour, this.cache);
+    // Clicks of a closed day (an import, a late commit) also go into its day rows.
+    const daysClosed = await readDaysClosed(this.db);
+    const rows = [
+      ...await mergedPeriods(this.db, HOUR, delta.hour, this.cache),
+      ...await mergedPeriods(this.db, DAY, dayDeltas(delta.hour, daysClosed), this.cache),
+    ];
     try {
       return await this.db.transaction().execute(async (trx) => {
         await addToLinkCounts(trx, this.kind, clicksPerLink(delta.hour));
-        const moved = await trx.updateTable('rollup_state').set({ watermark: upTo }).where('id', '=', 1).where('watermark', '=', after).executeTakeFirst();
+        const moved = await trx.updateTable('rollup_state').set({ watermark: upTo })
+          .where('id', '=', 1).where('watermark', '=', after).where('days_closed', '=', daysClosed).executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new RollupConflict();
         await indexClicks(trx, after, upTo);
         for (const chunk of chunks(rows)) {
@@ -77,6 +83,10 @@ export class SqlRollupStore implements RollupStore {
     }
   }
 
+  async closeDay(endedBefore: number): Promise<boolean> {
+    return closeDay(this.db, this.reads, endedBefore);
+  }
+
   async snapshot<T>(read: (tx: RollupReadTx) => Promise<T>): Promise<T> {
     const transaction = this.kind === 'postgres' ? this.reads.transaction().setIsolationLevel('repeatable read') : this.reads.transaction();
     return transaction.execute((trx) => read(new SqlRollupReadTx(trx)));
@@ -84,6 +94,8 @@ export class SqlRollupStore implements RollupStore {
 
   /** A deleted link's rollups go, and leave the all-links rollups (sketches stay: they cannot subtract). In the deleting transaction. */
   static async forgetLink(trx: Transaction<Database>, linkId: number): Promise<void> {
+    // Rollers and day closing write rollup_state first: with its row held, none of them is midway.
+    await trx.updateTable('rollup_state').set((eb) => ({ watermark: eb.ref('watermark') })).where('id', '=', 1).execute();
     const periods = await trx.selectFrom('rollup_periods').select(['level', 'start', 'bot', 'clicks', 'dims']).where('link_id', '=', linkId).execute();
     for (const p of periods) {
       const all = trx.selectFrom('rollup_periods').select('dims')
@@ -145,8 +157,8 @@ type PeriodCache = LRUCache<string, CachedPeriod>;
  * The stored periods with the deltas added, as rows to write. The current periods change with every
  * step, so the roller keeps them decoded between steps (good while their stored version matches).
  */
-async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta[], cache: PeriodCache) {
-  const idOf = (linkId: number, start: number, bot: number | boolean) => `${linkId}|${start}|${Number(bot)}`;
+async function mergedPeriods(db: Kysely<Database>, level: Level, periods: readonly PeriodDelta[], cache: PeriodCache) {
+  const idOf = (linkId: number, start: number, bot: number | boolean) => `${level}|${linkId}|${start}|${Number(bot)}`;
   // Point lookups by primary key: the links of one period start at a time.
   const byStart = new Map<number, PeriodDelta[]>();
   for (const p of periods) byStart.set(p.start, [...(byStart.get(p.start) ?? []), p]);
@@ -154,7 +166,7 @@ async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta
   for (const [start, list] of byStart) {
     for (const chunk of chunks([...new Set(list.map((p) => p.linkId))])) {
       const found = await db.selectFrom('rollup_periods').select(['link_id', 'bot', 'version'])
-        .where('link_id', 'in', chunk).where('level', '=', HOUR).where('start', '=', start).execute();
+        .where('link_id', 'in', chunk).where('level', '=', level).where('start', '=', start).execute();
       for (const r of found) versions.set(idOf(r.link_id, start, r.bot), Number(r.version));
     }
   }
@@ -165,7 +177,7 @@ async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta
     let period = version === undefined ? undefined : cache.get(id);
     if (version !== undefined && period?.version !== version) {
       const r = await db.selectFrom('rollup_periods').select(['version', 'clicks', 'sketch', 'dims'])
-        .where('link_id', '=', p.linkId).where('level', '=', HOUR).where('start', '=', p.start).where('bot', '=', p.bot ? 1 : 0)
+        .where('link_id', '=', p.linkId).where('level', '=', level).where('start', '=', p.start).where('bot', '=', p.bot ? 1 : 0)
         .executeTakeFirstOrThrow();
       period = { version: Number(r.version), clicks: Number(r.clicks), sketch: new Uint8Array(r.sketch), dims: decodeDims(r.dims) };
     }
@@ -179,7 +191,7 @@ async function mergedPeriods(db: Kysely<Database>, periods: readonly PeriodDelta
     merged.version++;
     cache.set(id, merged);
     rows.push({
-      level: HOUR, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: merged.clicks, version: merged.version,
+      level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: merged.clicks, version: merged.version,
       visitors: visitors.estimate(), sketch: Buffer.from(merged.sketch), dims: encodeDims(merged.dims),
     });
     if (rows.length % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // let redirects through
@@ -193,11 +205,6 @@ function clicksPerLink(periods: readonly PeriodDelta[]): Map<number, number> {
   return perLink;
 }
 
-function chunks<T>(list: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) result.push(list.slice(i, i + ROWS_PER_STATEMENT));
-  return result;
-}
 
 function botsMatch(bots: BotFilter, column = 'bot') {
   return bots === 'include' ? sql<boolean>`1 = 1` : sql<boolean>`${sql.ref(column)} = ${bots === 'only' ? 1 : 0}`;
@@ -213,6 +220,10 @@ class SqlRollupReadTx implements RollupReadTx {
 
   watermark(): Promise<number> {
     return readWatermark(this.trx);
+  }
+
+  daysClosed(): Promise<number> {
+    return readDaysClosed(this.trx);
   }
 
   async raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter): Promise<RollupClick[]> {
@@ -235,9 +246,9 @@ class SqlRollupReadTx implements RollupReadTx {
     return [...clicks.values()];
   }
 
-  async periods(linkId: number, span: Span, bots: BotFilter): Promise<PeriodRow[]> {
+  async periods(linkId: number, span: Span, bots: BotFilter, level: Level): Promise<PeriodRow[]> {
     const rows = await this.trx.selectFrom('rollup_periods').select(['start', 'bot', 'clicks', 'visitors'])
-      .where('link_id', '=', linkId).where('level', '=', HOUR).where('start', '>=', span.from).where('start', '<', span.to)
+      .where('link_id', '=', linkId).where('level', '=', level).where('start', '>=', span.from).where('start', '<', span.to)
       .where(botsMatch(bots))
       .execute();
     return rows.map((r) => ({ start: Number(r.start), bot: Number(r.bot) === 1, clicks: Number(r.clicks), visitors: Number(r.visitors) }));
@@ -257,9 +268,10 @@ class SqlRollupReadTx implements RollupReadTx {
     return rows;
   }
 
-  async keys(linkId: number, spans: readonly Span[], bots: BotFilter): Promise<KeyRow[]> {
+  async keys(linkId: number, spans: readonly Span[], bots: BotFilter, level: Level): Promise<KeyRow[]> {
+    if (spans.length === 0) return [];
     const rows = await this.trx.selectFrom('rollup_periods').select('dims')
-      .where('link_id', '=', linkId).where('level', '=', HOUR).where(inSpans(spans)).where(botsMatch(bots))
+      .where('link_id', '=', linkId).where('level', '=', level).where(inSpans(spans)).where(botsMatch(bots))
       .execute();
     const sums = DIMENSIONS.map(() => new Map<string | null, number>());
     for (const row of rows) addEncodedDims(sums, row.dims);
