@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
-import { CLICK_CSV_HEADER, clickCsvRow } from '../core/clicks/click-csv.js';
 import { parseLimit } from './link-commands.js';
 import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
 
@@ -43,14 +42,12 @@ export function registerReportCommands(program: Command, config: Config): void {
     .option('--from <time>', 'start')
     .option('--to <time>', 'end')
     .action(async (code: string, opts: { format: string; out?: string; from?: string; to?: string }) => {
-      if (opts.format !== 'csv' && opts.format !== 'ndjson') throw new Error('--format must be csv or ndjson');
+      const format = opts.format;
+      if (format !== 'csv' && format !== 'ndjson') throw new Error('--format must be csv or ndjson');
       await withLinkPulse(config, async (lp) => {
-        const { chunks } = await lp.clickQueries.export(code, { from: opts.from, to: opts.to });
+        const { chunks } = await lp.clickQueries.export(code, { from: opts.from, to: opts.to }, format);
         const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-        if (opts.format === 'csv') await write(out, CLICK_CSV_HEADER);
-        for await (const chunk of chunks) {
-          await write(out, chunk.map((c) => (opts.format === 'csv' ? clickCsvRow(c) : `${JSON.stringify(c)}\n`)).join(''));
-        }
+        for await (const chunk of chunks) await write(out, chunk);
         if (opts.out) {
           out.end();
           await once(out, 'finish');

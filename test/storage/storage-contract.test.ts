@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NewClick } from '../../src/core/clicks/click.js';
+import { clickCsvRow } from '../../src/core/clicks/click-csv.js';
+import { toClickView } from '../../src/core/clicks/click-view.js';
 import type { NewLink } from '../../src/core/links/link.js';
 import type { Storage } from '../../src/core/storage.js';
 import { Roller } from '../../src/core/analytics/roller.js';
@@ -341,6 +343,34 @@ for (const kind of DATABASE_KINDS) {
       const all = await storage.clicks.list({ from: base, to: base + 86_400_000, limit: 1000 });
       assert.deepEqual(new Set(all.map((c) => c.linkId)), new Set([other.id]));
       assert.equal((await everyPage(other.id, async () => undefined)).length, otherCount);
+    });
+
+    it('writes CSV pages exactly as clickCsvRow does, hostile values included, across the watermark', async () => {
+      const base = T0 + 86_400_000 * 140;
+      const link = (await storage.links.insert(newLink('csvPage'))) as { id: number };
+      const hostile = ['=HYPERLINK("http://evil")', '+1', '-2', '@SUM(A1)', '\tTab', '\rCR', 'say "hi"', 'line\nbreak', 'émoji 🎉', '', ',;', "'quoted'"];
+      const clicks = hostile.flatMap((text, i) => [
+        newClick(link.id, base + i * 1000 + [0, 999, 5][i % 3]!, { referrer: text, userAgent: text, language: text, visitorId: `v${i}` }),
+        newClick(link.id, base + i * 1000 + 1, { ip: null, country: null, browser: text, os: null, referrer: null, referrerHost: text, language: null, userAgent: null, bot: i % 2 === 0, device: 'bot' }),
+        newClick(link.id, base + i * 1000 + 1, { visitorId: `tie${i}` }), // ties on at: ordered by id
+      ]);
+      await storage.clicks.insertBatch(clicks.slice(0, 20));
+      await new Roller(storage.rollups).catchUp(); // these through click_links, the rest past the watermark
+      await storage.clicks.insertBatch(clicks.slice(20));
+      const range = { linkId: link.id, from: base, to: base + 86_400_000 };
+      for (const code of ['csvPage', 'we"ird=code']) {
+        const expected = (await storage.clicks.list({ ...range, limit: 1000 })).map((c) => clickCsvRow(toClickView(c, code))).join('');
+        let text = '';
+        let before: { value: number; id: number } | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await storage.clicks.csvPage({ ...range, limit: 4, before }, code);
+          text += page.text;
+          if (page.rows < 4) break;
+          before = page.last;
+        }
+        assert.equal(text, expected);
+      }
+      assert.equal((await storage.clicks.csvPage({ ...range, from: base - 10, to: base, limit: 4 }, 'x')).rows, 0);
     });
 
     it('keeps the first salt of a day and forgets old days', async () => {

@@ -5,10 +5,15 @@ import type { Clock } from '../shared/clock.js';
 import { ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
+import { CLICK_CSV_HEADER } from './click-csv.js';
 import { toClickView, type ClickView } from './click-view.js';
 import type { ClickStore } from './click-store.js';
 
-const EXPORT_CHUNK = 1000;
+// Rows a page: CSV pages come as one string each, so they can be larger.
+const NDJSON_CHUNK = 1000;
+const CSV_CHUNK = 4000;
+
+export type ExportFormat = 'csv' | 'ndjson';
 
 export interface ClickRangeRequest {
   readonly from?: string | undefined;
@@ -38,24 +43,37 @@ export class ClickQueryService {
     return { items: page.items.map((c) => toClickView(c, link.code)), nextCursor: page.nextCursor };
   }
 
-  /** Checks the request and answers the link and a generator of chunks, newest first. */
-  async export(code: string, request: ClickRangeRequest): Promise<{ link: Link; chunks: AsyncGenerator<ClickView[]> }> {
+  /** Checks the request and answers the link and the file's text, a chunk at a time, newest click first. */
+  async export(code: string, request: ClickRangeRequest, format: ExportFormat): Promise<{ link: Link; chunks: AsyncGenerator<string> }> {
     const range = this.range(request);
     const link = await this.links.find(code);
-    return { link, chunks: this.chunks(link, range) };
+    return { link, chunks: format === 'csv' ? this.csvChunks(link, range) : this.ndjsonChunks(link, range) };
   }
 
   // Keyset pages rather than one long cursor: a slow download must not hold the database. The next
   // page is asked for before this one is handed on, so reading and writing out overlap (two at most).
-  private async *chunks(link: Link, range: { from: number; to: number }): AsyncGenerator<ClickView[]> {
-    const page = (before?: { value: number; id: number }) => this.clicks.list({ linkId: link.id, ...range, limit: EXPORT_CHUNK, before });
+  private async *csvChunks(link: Link, range: { from: number; to: number }): AsyncGenerator<string> {
+    yield CLICK_CSV_HEADER;
+    const page = (before?: { value: number; id: number }) => this.clicks.csvPage({ linkId: link.id, ...range, limit: CSV_CHUNK, before }, link.code);
+    let next = page();
+    for (;;) {
+      const { text, rows, last } = await next;
+      const more = rows === CSV_CHUNK && last !== undefined;
+      if (more) next = page(last);
+      if (rows > 0) yield text;
+      if (!more) return;
+    }
+  }
+
+  private async *ndjsonChunks(link: Link, range: { from: number; to: number }): AsyncGenerator<string> {
+    const page = (before?: { value: number; id: number }) => this.clicks.list({ linkId: link.id, ...range, limit: NDJSON_CHUNK, before });
     let next = page();
     for (;;) {
       const rows = await next;
       const last = rows.at(-1);
-      const more = rows.length === EXPORT_CHUNK && last !== undefined;
+      const more = rows.length === NDJSON_CHUNK && last !== undefined;
       if (more) next = page({ value: last.at, id: last.id });
-      if (rows.length > 0) yield rows.map((c) => toClickView(c, link.code));
+      if (rows.length > 0) yield rows.map((c) => `${JSON.stringify(toClickView(c, link.code))}\n`).join('');
       if (!more) return;
     }
   }

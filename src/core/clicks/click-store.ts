@@ -32,6 +32,18 @@ export interface ClickStore {
   insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]>;
   /** Newest first. */
   list(query: ClickPageQuery): Promise<Click[]>;
+  /**
+   * The page list() answers for one link, as CSV rows in clickCsvRow's form (with `code` as the
+   * link's), written by the database: exports stream millions of them.
+   */
+  csvPage(query: ClickPageQuery & { readonly linkId: number }, code: string): Promise<ClickCsvPage>;
+}
+
+export interface ClickCsvPage {
+  readonly text: string;
+  readonly rows: number;
+  /** Keyset position of the page's last row, for the next page. */
+  readonly last: { readonly value: number; readonly id: number } | undefined;
 }
 
 /** Per-day secret salts for visitor ids, shared by every node on the database. */

@@ -1,7 +1,5 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CLICK_CSV_HEADER, clickCsvRow } from '../../core/clicks/click-csv.js';
-import type { ClickView } from '../../core/clicks/click-view.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { ClickPage, ClickPageQuery, ExportQuery } from '../schemas/click-schemas.js';
 import { CodeParams, problems } from '../schemas/common.js';
@@ -17,10 +15,10 @@ export const clickRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (
     schema: { tags, summary: 'Every click as CSV or NDJSON, streamed', params: CodeParams, querystring: ExportQuery, produces: ['text/csv', 'application/x-ndjson'] },
   }, async (request, reply) => {
     const { format, from, to } = request.query;
-    const { link, chunks } = await lp.clickQueries.export(request.params.code, { from, to });
+    const { link, chunks } = await lp.clickQueries.export(request.params.code, { from, to }, format);
     const csv = format === 'csv';
     // Pulled chunk by chunk: the stream asks for more only when the client has read what it got.
-    const body = Readable.from(exportLines(chunks, csv), { objectMode: false });
+    const body = Readable.from(chunks, { objectMode: false });
     return reply
       .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
       .header('content-disposition', `attachment; filename="${link.code}-clicks.${csv ? 'csv' : 'ndjson'}"`)
@@ -28,10 +26,3 @@ export const clickRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (
       .send(body);
   });
 };
-
-async function* exportLines(chunks: AsyncGenerator<ClickView[]>, csv: boolean): AsyncGenerator<string> {
-  if (csv) yield CLICK_CSV_HEADER;
-  for await (const chunk of chunks) {
-    yield chunk.map((click) => (csv ? clickCsvRow(click) : `${JSON.stringify(click)}\n`)).join('');
-  }
-}

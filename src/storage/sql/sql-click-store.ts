@@ -1,8 +1,9 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
-import type { ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
-import type { ClicksTable, Database } from '../schema.js';
+import type { ClickCsvPage, ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
+import type { ClicksTable, Database, SqlDialect } from '../schema.js';
+import { clickCsvPage } from './click-csv-page.js';
 import { addToLinks, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
@@ -17,6 +18,7 @@ const ROWS_PER_INSERT = 500;
  */
 export class SqlClickStore implements ClickStore {
   constructor(
+    private readonly kind: SqlDialect,
     protected readonly db: Kysely<Database>,
     /** Pages and exports may read elsewhere (SQLite: a worker), so they never block writes' thread. */
     private readonly reads: Kysely<Database> = db,
@@ -104,6 +106,10 @@ export class SqlClickStore implements ClickStore {
         return verdict === 'store' ? { ...c, id: ids[next++] as number } : verdict;
       });
     });
+  }
+
+  csvPage(query: ClickPageQuery & { readonly linkId: number }, code: string): Promise<ClickCsvPage> {
+    return clickCsvPage(this.kind, this.reads, query, code);
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {

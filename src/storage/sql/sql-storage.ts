@@ -30,7 +30,7 @@ export class SqlStorage implements Storage {
   ) {
     this.reads = options.reads ?? db;
     this.links = new SqlLinkStore(kind, db);
-    this.clicks = options.clicks ?? new SqlClickStore(db);
+    this.clicks = options.clicks ?? new SqlClickStore(kind, db);
     this.rollups = new SqlRollupStore(kind, db, this.reads);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);

@@ -14,7 +14,7 @@ export class SqliteClickStore extends SqlClickStore {
   private write: ((clicks: readonly NewClick[]) => StoreOutcome[]) | undefined;
 
   constructor(db: Kysely<Database>, reads: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
-    super(db, reads);
+    super('sqlite', db, reads);
   }
 
   override insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]> {

@@ -1,0 +1,76 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { csvCell } from '../../core/clicks/click-csv.js';
+import type { ClickCsvPage, ClickPageQuery } from '../../core/clicks/click-store.js';
+import type { Database, SqlDialect } from '../schema.js';
+import { readWatermark } from './click-links.js';
+
+const TEXT_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
+// = + - @ TAB CR, as click-csv.ts's FORMULA_STARTS.
+const FORMULA_STARTS = sql.raw('61, 43, 45, 64, 9, 13');
+
+/**
+ * A page of a link's clicks written as CSV rows by the database itself, exactly as clickCsvRow
+ * writes them (test/storage/storage-contract.test.ts compares the two on hostile values): an
+ * export then passes one string a page instead of building every click as an object, several
+ * times over, on the thread that answers redirects.
+ */
+export async function clickCsvPage(kind: SqlDialect, reads: Kysely<Database>, query: ClickPageQuery & { readonly linkId: number }, code: string): Promise<ClickCsvPage> {
+  const { linkId, before, limit } = query;
+  const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
+  const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>) =>
+    before ? sql`(${at} < ${before.value} or (${at} = ${before.value} and ${id} < ${before.id}))` : sql`1 = 1`;
+  // As list(): the clicks up to the watermark through click_links, the rest by id ("+": by id).
+  const watermark = await readWatermark(reads);
+  const rolled = (columns: RawBuilder<unknown>, join = sql`join clicks c on c.id = l.id`) => sql`select ${columns} from click_links l ${join}
+    where l.link_id = ${linkId} and l.id <= ${watermark} and l.at >= ${query.from} and l.at <= ${newest} and ${keyset(sql`l.at`, sql`l.id`)}
+    order by l.at desc, l.id desc limit ${limit}`;
+  const recent = (columns: RawBuilder<unknown>) => sql`select ${columns} from clicks c
+    where c.id > ${watermark} and +c.link_id = ${linkId} and +c.at >= ${query.from} and +c.at <= ${newest} and ${keyset(sql`+c.at`, sql`c.id`)}
+    order by +c.at desc, c.id desc limit ${limit}`;
+  const { rows: found } = await sql<{ found: unknown }>`select 1 as found from (${recent(sql`c.id`)}) t limit 1`.execute(reads);
+  // Mostly none past the watermark: then the page is one index range, in order, and needs no merging.
+  const withLine = sql`c.id, c.at, ${csvLine(kind, code)} as line`;
+  const source = found.length === 0
+    ? sql`(${rolled(withLine)}) p`
+    : sql`(select * from (select * from (${rolled(withLine)}) r union all select * from (${recent(withLine)}) t) u order by at desc, id desc limit ${limit}) p`;
+  const { rows } = await sql<{ text: string | null; n: number | string }>`
+    select string_agg(line, '' order by at desc, id desc) as text, count(*) as n from ${source}`.execute(reads);
+  const count = Number(rows[0]?.n ?? 0);
+  let last: ClickCsvPage['last'];
+  if (count === limit) {
+    const keys = found.length === 0
+      ? rolled(sql`l.at, l.id`, sql``)
+      : sql`select * from (${rolled(sql`l.at, l.id`, sql``)}) r union all select * from (${recent(sql`c.at, c.id`)}) t`;
+    const { rows: ends } = await sql<{ at: number | string; id: number | string }>`
+      select at, id from (${keys}) k order by at desc, id desc limit 1 offset ${limit - 1}`.execute(reads);
+    if (ends[0]) last = { value: Number(ends[0].at), id: Number(ends[0].id) };
+  }
+  return { text: rows[0]?.text ?? '', rows: count, last };
+}
+
+/** click-csv.ts's row (CLICK_COLUMNS, csvCell's quoting and formula guard) as a SQL expression. */
+function csvLine(kind: SqlDialect, code: string): RawBuilder<string> {
+  const guarded = (column: string) => {
+    const value = sql.ref(`c.${column}`);
+    const first = kind === 'postgres' ? sql`ascii(${value})` : sql`unicode(${value})`;
+    return sql`case when ${first} in (${FORMULA_STARTS}) then '''' || ${value} else ${value} end`;
+  };
+  const codeCell = csvCell(code);
+  if (kind === 'sqlite') {
+    // One printf a row: %w doubles the quotes; %w of NULL would print "(NULL)".
+    const cells = TEXT_COLUMNS.map((column) => sql`coalesce(${guarded(column)}, '')`);
+    const format = `"%d",%s,"%s.%03dZ",${TEXT_COLUMNS.slice(0, 5).map(() => '"%w"').join(',')},"%s",${TEXT_COLUMNS.slice(5).map(() => '"%w"').join(',')}\r\n`;
+    return sql<string>`printf(${format}, c.id, ${codeCell}, strftime('%Y-%m-%dT%H:%M:%S', c.at / 1000, 'unixepoch'), c.at % 1000,
+      ${sql.join(cells.slice(0, 5))}, case when c.bot = 1 then 'true' else 'false' end, ${sql.join(cells.slice(5))})`;
+  }
+  const quoted = (column: string) => sql`coalesce('"' || replace(${guarded(column)}, '"', '""') || '"', '""')`;
+  const cells: RawBuilder<unknown>[] = [
+    sql`'"' || c.id || '"'`,
+    sql`cast(${codeCell} as text)`,
+    sql`'"' || to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`,
+    ...TEXT_COLUMNS.slice(0, 5).map(quoted),
+    sql`case when c.bot = 1 then '"true"' else '"false"' end`,
+    ...TEXT_COLUMNS.slice(5).map(quoted),
+  ];
+  return sql<string>`${sql.join(cells, sql` || ',' || `)} || chr(13) || chr(10)`;
+}
