@@ -158,6 +158,8 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
   it('ticks live clicks on the overview', async () => {
     await page.click('a.brand');
     await page.waitForSelector('[data-testid=live-status]:has-text("live")');
+    // The figures load apart from the stream: count from them, not from the placeholder.
+    await page.locator('[data-testid=total-clicks]', { hasText: /\d/ }).waitFor();
     const before = Number((await page.textContent('[data-testid=total-clicks]'))?.replace(/\D/g, ''));
     await fetch(`${server.url}/spring`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' } });
     await page.locator('ul.ticker li', { hasText: 'spring' }).first().waitFor({ timeout: 2000 });
