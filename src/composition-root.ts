@@ -63,6 +63,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
   const links = new LinkService(storage.links, clock, ownHosts(config), changes);
+  const roller = new Roller(storage.rollups, { onError: (error) => log.warn({ err: error }, 'rollup step failed; retrying') });
   const recorder = new ClickRecorder({
     clicks: storage.clicks,
     bus,
@@ -75,8 +76,8 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     // cost less per click (by hand, 64 connections: 1 or 2 at once ~2.5–2.8 k req/s, 4 ~2.1 k);
     // two, so one batch waiting on a lock does not hold up every click.
     writeConcurrency: storage.kind === 'postgres' ? 2 : 1,
+    onStored: (clicks) => roller.feed(clicks),
   });
-  const roller = new Roller(storage.rollups, { onError: (error) => log.warn({ err: error }, 'rollup step failed; retrying') });
   return {
     config,
     log,

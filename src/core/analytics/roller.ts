@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../shared/clock.js';
-import { ClickSummer } from './rollup.js';
+import { ClickSummer, type RollupClick } from './rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
 export interface RollerOptions {
@@ -15,6 +15,8 @@ export interface RollerOptions {
 }
 
 const SLICE = 2000;
+// Clicks fed and not rolled up yet, at most: past it, the roller reads them back instead.
+const MAX_FED = 200_000;
 // A day closes this long after it ends: its last clicks are committed and rolled up by then (later
 // ones still reach its day rows, just at a higher cost).
 const CLOSE_AFTER_MS = 15 * 60_000;
@@ -27,6 +29,9 @@ export class Roller {
   private stopped = true;
   private readonly batch: number;
   private readonly idleMs: number;
+  // Clicks this process stored, handed over after their commit, so a step need not read them back.
+  private fed: RollupClick[] = [];
+  private fedSorted = true;
 
   constructor(private readonly store: RollupStore, private readonly options: RollerOptions = {}) {
     this.batch = options.batch ?? 50_000;
@@ -38,17 +43,29 @@ export class Roller {
     this.schedule(0);
   }
 
+  /** Clicks just committed by this process: steps sum them from here while their ids follow on. */
+  feed(clicks: readonly RollupClick[]): void {
+    if (this.fed.length + clicks.length > MAX_FED) this.fed = [];
+    for (const click of clicks) {
+      const previous = this.fed.at(-1);
+      if (previous && previous.id > click.id) this.fedSorted = false;
+      this.fed.push(click);
+    }
+  }
+
   /**
-   * Rolls one step; answers how many clicks it took. Clicks are read and summed a page at a time,
-   * yielding between pages, so a step never holds up redirects for long.
+   * Rolls one step; answers how many clicks it took. Clicks are summed a page at a time, yielding
+   * between pages, so a step never holds up redirects for long: the ones fed to it while their ids
+   * run on from the watermark without a gap, otherwise read back from the store.
    */
   async step(): Promise<number> {
     const { after, upTo } = await this.store.position();
     const summer = new ClickSummer();
+    const fed = this.takeFed(after, upTo);
     let last = after;
     let taken = 0;
     while (taken < this.batch) {
-      const page = await this.store.clicksAfter(last, upTo, Math.min(SLICE, this.batch - taken));
+      const page = fed.length > 0 ? fed.slice(taken, taken + SLICE) : await this.store.clicksAfter(last, upTo, Math.min(SLICE, this.batch - taken));
       const end = page.at(-1);
       if (!end) break;
       summer.add(page);
@@ -56,8 +73,27 @@ export class Roller {
       last = end.id;
       await yieldToEventLoop();
     }
+    this.dropFed(last);
     if (taken === 0) return 0;
-    return (await this.store.apply(summer.delta(), after, last)) ? taken : 0;
+    return (await this.store.apply(summer.delta(), after, last, taken)) ? taken : 0;
+  }
+
+  /** The fed clicks with ids after+1, after+2, … (none missing), up to upTo and a batch. */
+  private takeFed(after: number, upTo: number): RollupClick[] {
+    if (!this.fedSorted) {
+      this.fed.sort((a, b) => a.id - b.id);
+      this.fedSorted = true;
+    }
+    this.dropFed(after);
+    let n = 0;
+    while (n < this.fed.length && n < this.batch && (this.fed[n] as RollupClick).id === after + 1 + n && after + 1 + n <= upTo) n++;
+    return this.fed.slice(0, n);
+  }
+
+  private dropFed(upTo: number): void {
+    let n = 0;
+    while (n < this.fed.length && (this.fed[n] as RollupClick).id <= upTo) n++;
+    if (n > 0) this.fed = this.fed.slice(n);
   }
 
   /** Rolls until every committed click is in the rollups. */
@@ -73,6 +109,7 @@ export class Roller {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.fed = [];
     clearTimeout(this.timer);
     await this.running;
   }

@@ -53,11 +53,13 @@ export interface RollupStore {
   /** Up to `limit` clicks with ids in (after, upTo], in id order. */
   clicksAfter(after: number, upTo: number, limit: number): Promise<RollupClick[]>;
   /**
-   * Adds `delta` to the rollups and moves the watermark from `after` to `upTo`, in one short
-   * transaction. False, with nothing written, when the watermark or a rollup moved meanwhile
-   * (another node's roller, a deleted link): the caller starts again from `position()`.
+   * Adds `delta`, the sums of the `clicks` clicks with ids in (after, upTo], to the rollups and
+   * moves the watermark from `after` to `upTo`, in one short transaction. False, with nothing
+   * written, when the watermark or a rollup moved meanwhile (another node's roller), or that id
+   * range no longer holds `clicks` clicks (a link deleted since): the caller starts again from
+   * `position()`.
    */
-  apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean>;
+  apply(delta: RollupDelta, after: number, upTo: number, clicks: number): Promise<boolean>;
   /**
    * Writes the day rows of the first UTC day that is not closed yet, if it ended before
    * `endedBefore`, and closes it (days without clicks close with it). True when it closed a day with

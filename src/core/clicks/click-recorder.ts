@@ -33,6 +33,8 @@ export interface ClickRecorderDeps {
   readonly ipStorage: IpStorage;
   /** Batches of clicks written at once: 1 where the database has one writer. */
   readonly writeConcurrency?: number;
+  /** Told of each batch's stored clicks right after their commit (the roller sums them). */
+  readonly onStored?: (clicks: readonly Click[]) => void;
 }
 
 /**
@@ -52,7 +54,10 @@ export class ClickRecorder {
       stored.forEach((outcome, i) => {
         if (typeof outcome === 'object') events.push({ code: (batch[i] as { code: string }).code, click: outcome });
       });
-      if (events.length > 0) deps.bus.publish(events);
+      if (events.length > 0) {
+        deps.onStored?.(events.map((event) => event.click));
+        deps.bus.publish(events);
+      }
       return stored;
     }, MAX_BATCH, deps.writeConcurrency ?? 1);
   }

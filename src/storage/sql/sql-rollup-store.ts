@@ -44,7 +44,7 @@ export class SqlRollupStore implements RollupStore {
     return rows.map(toRollupClick);
   }
 
-  async apply(delta: RollupDelta, after: number, upTo: number): Promise<boolean> {
+  async apply(delta: RollupDelta, after: number, upTo: number, clicks: number): Promise<boolean> {
     // The merging happens before the transaction, a slice at a time; the transaction only writes,
     // each row on condition that its version is still the one merged with.
     // Clicks of a closed day (an import, a late commit) also go into its day rows.
@@ -59,6 +59,11 @@ export class SqlRollupStore implements RollupStore {
         const moved = await trx.updateTable('rollup_state').set({ watermark: upTo })
           .where('id', '=', 1).where('watermark', '=', after).where('days_closed', '=', daysClosed).executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new RollupConflict();
+        // A link deleted since the clicks were summed took its clicks along: start again (deletion and
+        // this step both lock the link first, so one waits for the other).
+        const stored = await trx.selectFrom('clicks').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('id', '>', after).where('id', '<=', upTo).executeTakeFirstOrThrow();
+        if (Number(stored.n) !== clicks) throw new RollupConflict();
         await indexClicks(trx, after, upTo);
         for (const chunk of chunks(rows)) {
           const written = await trx.insertInto('rollup_periods').values(chunk)
