@@ -18,6 +18,7 @@ export class SqlStorage implements Storage {
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
   private readonly reads: Kysely<Database>;
+  private readonly onClose: (() => Promise<void>) | undefined;
 
   constructor(
     readonly kind: SqlDialect,
@@ -26,9 +27,12 @@ export class SqlStorage implements Storage {
       /** Where long reads (reports, click pages, exports) go, if not to `db`. */
       readonly reads?: Kysely<Database>;
       readonly clicks?: ClickStore;
+      /** Run on close, after the reads are destroyed. */
+      readonly onClose?: () => Promise<void>;
     } = {},
   ) {
     this.reads = options.reads ?? db;
+    this.onClose = options.onClose;
     this.links = new SqlLinkStore(kind, db);
     this.clicks = options.clicks ?? new SqlClickStore(kind, db);
     this.rollups = new SqlRollupStore(kind, db, this.reads);
@@ -53,6 +57,7 @@ export class SqlStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.reads !== this.db) await this.reads.destroy();
+    await this.onClose?.();
     await this.db.destroy();
   }
 }

@@ -9,6 +9,7 @@ import { SqliteClickStore } from './sqlite-click-store.js';
 import { WorkerReadDialect } from './worker-read-dialect.js';
 
 const STATEMENT_CACHE_SIZE = 500;
+const CHECKPOINT_MS = 500;
 
 /** Opens (creating if needed) a SQLite database file in WAL mode. */
 export function openSqliteStorage(path: string): SqlStorage {
@@ -19,14 +20,17 @@ export function openSqliteStorage(path: string): SqlStorage {
   // only a power cut can lose the last transactions. FULL would fsync every group commit.
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  // Checkpoints (the only fsyncs under NORMAL) every ~40 MB of WAL rather than every 4 MB.
-  database.pragma('wal_autocheckpoint = 10000');
+  // Checkpoints (the only fsyncs under NORMAL) run in the read worker every half second, not in this
+  // connection's commits (see read-worker.mjs); in memory there is no WAL.
+  database.pragma('wal_autocheckpoint = 0');
   database.pragma('foreign_keys = OFF');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // Reports and exports read through a second, read-only connection in a worker thread (WAL lets it
   // read while the main connection writes): a slow report must not stall redirects.
-  const reads = path === ':memory:' ? db : new Kysely<Database>({ dialect: new WorkerReadDialect(path) });
-  return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database) });
+  if (path === ':memory:') return new SqlStorage('sqlite', db, { clicks: new SqliteClickStore(db, db, database) });
+  const worker = new WorkerReadDialect(path, CHECKPOINT_MS);
+  const reads = new Kysely<Database>({ dialect: worker });
+  return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database), onClose: () => worker.close() });
 }
 
 /**

@@ -15,12 +15,23 @@ interface Reply {
 
 /** Kysely over a read-only SQLite connection in a worker thread (see read-worker.mjs). */
 export class WorkerReadDialect implements Dialect {
-  constructor(private readonly path: string) {}
+  private readonly driver: WorkerReadDriver;
+
+  /** `checkpointMs` > 0: the worker also checkpoints the WAL that often (see read-worker.mjs). */
+  constructor(path: string, checkpointMs = 0) {
+    this.driver = new WorkerReadDriver(path, checkpointMs);
+  }
+
+  /** Stops the worker, read through or not (Kysely destroys only drivers it has used). */
+  close(): Promise<void> {
+    return this.driver.destroy();
+  }
+
   createAdapter(): DialectAdapter {
     return new SqliteAdapter();
   }
   createDriver(): Driver {
-    return new WorkerReadDriver(this.path);
+    return this.driver;
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
@@ -44,15 +55,16 @@ class WorkerReadDriver implements Driver {
     },
   };
 
-  constructor(private readonly path: string) {}
-
-  async init(): Promise<void> {
+  // Started at once, not at the first read: it also checkpoints, and a server may go long without reading.
+  constructor(private readonly path: string, private readonly checkpointMs: number) {
     this.worker = this.start();
   }
 
+  async init(): Promise<void> {}
+
   /** A worker that stops (it should not) fails what it was asked and is replaced. */
   private start(): Worker {
-    const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { workerData: { path: this.path } });
+    const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { workerData: { path: this.path, checkpointMs: this.checkpointMs } });
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
