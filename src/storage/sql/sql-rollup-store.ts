@@ -99,7 +99,8 @@ export class SqlRollupStore implements RollupStore {
 
   /** A deleted link's rollups go, and leave the all-links rollups (sketches stay: they cannot subtract). In the deleting transaction. */
   static async forgetLink(trx: Transaction<Database>, linkId: number): Promise<void> {
-    // Rollers and day closing write rollup_state first: with its row held, none of them is midway.
+    // Roller steps and day closing write rollup_state in their transactions: with its row held here,
+    // neither is midway while this link's rollups are read and subtracted.
     await trx.updateTable('rollup_state').set((eb) => ({ watermark: eb.ref('watermark') })).where('id', '=', 1).execute();
     const periods = await trx.selectFrom('rollup_periods').select(['level', 'start', 'bot', 'clicks', 'dims']).where('link_id', '=', linkId).execute();
     for (const p of periods) {
@@ -209,7 +210,6 @@ function clicksPerLink(periods: readonly PeriodDelta[]): Map<number, number> {
   for (const p of periods) if (p.linkId !== ALL_LINKS) perLink.set(p.linkId, (perLink.get(p.linkId) ?? 0) + p.clicks);
   return perLink;
 }
-
 
 function botsMatch(bots: BotFilter, column = 'bot') {
   return bots === 'include' ? sql<boolean>`1 = 1` : sql<boolean>`${sql.ref(column)} = ${bots === 'only' ? 1 : 0}`;
