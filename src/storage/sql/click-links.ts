@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SqlDialect } from '../schema.js';
+import { chunks } from './chunks.js';
 
 // Two values a row: far below both databases' parameter limits.
 const LINKS_PER_STATEMENT = 1000;
@@ -24,8 +25,7 @@ export async function indexClicks(db: Kysely<Database>, after: number, upTo: num
  */
 export async function addToLinkCounts(db: Kysely<Database>, kind: SqlDialect, perLink: ReadonlyMap<number, number>): Promise<void> {
   const ids = [...perLink.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < ids.length; i += LINKS_PER_STATEMENT) {
-    const chunk = ids.slice(i, i + LINKS_PER_STATEMENT);
+  for (const chunk of chunks(ids, LINKS_PER_STATEMENT)) {
     if (kind === 'postgres') await db.selectFrom('links').select('id').where('id', 'in', chunk).orderBy('id').forNoKeyUpdate().execute();
     await addToLinks(db, 'click_count', chunk.map((id) => [id, perLink.get(id) as number]));
   }

@@ -71,8 +71,7 @@ async function sumDay(reads: Kysely<Database>, day: number): Promise<{ rows: Day
     .where('level', '=', 'hour').where('start', '>=', day).where('start', '<', day + DAY_MS).execute();
   const rows: DayRow[] = [];
   const seen = { count: 0, versions: 0 };
-  for (let i = 0; i < links.length; i += LINKS_PER_READ) {
-    const ids = links.slice(i, i + LINKS_PER_READ).map((l) => Number(l.link_id));
+  for (const ids of chunks(links.map((l) => Number(l.link_id)), LINKS_PER_READ)) {
     const hours = await reads.selectFrom('rollup_periods').select(['link_id', 'bot', 'clicks', 'sketch', 'dims', 'version'])
       .where('link_id', 'in', ids).where('level', '=', 'hour').where('start', '>=', day).where('start', '<', day + DAY_MS).execute();
     const sums = new Map<string, { link: number; bot: number; clicks: number; sketch: VisitorSketch; dims: Map<string | null, number>[] }>();

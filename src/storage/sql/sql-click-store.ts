@@ -3,6 +3,7 @@ import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickCsvPage, ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
+import { chunks } from './chunks.js';
 import { clickCsvPage } from './click-csv-page.js';
 import { addToLinks, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
@@ -94,8 +95,8 @@ export class SqlClickStore implements ClickStore {
       const { verdicts, perLink } = admitClicks(clicks, budgets);
       const kept = clicks.filter((_c, i) => verdicts[i] === 'store');
       const ids: number[] = [];
-      for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
-        const rows = await trx.insertInto('clicks').values(kept.slice(i, i + ROWS_PER_INSERT).map(toRow)).returning('id').execute();
+      for (const chunk of chunks(kept, ROWS_PER_INSERT)) {
+        const rows = await trx.insertInto('clicks').values(chunk.map(toRow)).returning('id').execute();
         // One statement numbers its rows in order on both databases; RETURNING need not list them so.
         ids.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
       }
