@@ -17,6 +17,13 @@ export interface PeriodRow {
   readonly sketch?: Uint8Array;
 }
 
+export interface SketchRow {
+  readonly start: number;
+  readonly bot: boolean;
+  /** The encoded VisitorSketch. */
+  readonly sketch: Uint8Array;
+}
+
 export interface KeyRow {
   readonly dimension: Dimension;
   readonly key: string | null;
@@ -33,8 +40,8 @@ export interface RollupReadTx {
   daysClosed(): Promise<number>;
   /** Rolled-up periods of the level starting in [span.from, span.to). */
   periods(linkId: number, span: Span, bots: BotFilter, level: Level): Promise<PeriodRow[]>;
-  /** The hours starting at these instants, sketches included. */
-  sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<PeriodRow[]>;
+  /** The visitor sketches of the hours starting at these instants. */
+  sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<SketchRow[]>;
   /** Clicks per dimension value, summed over the periods of the level starting in the spans. */
   keys(linkId: number, spans: readonly Span[], bots: BotFilter, level: Level): Promise<KeyRow[]>;
   /** Codes of the links that still exist among `ids`. */

@@ -9,9 +9,11 @@ import { CLICK_CSV_HEADER } from './click-csv.js';
 import { toClickView, type ClickView } from './click-view.js';
 import type { ClickStore } from './click-store.js';
 
-// Rows a page: CSV pages come as one string each, so they can be larger.
+// Rows a page. A CSV page comes as one string: at 500 rows (~120 KB) it stays in V8's young
+// generation, gone at the next scavenge; 4 000-row pages (~1 MB) went to the large-object space and
+// piled up until a full collection (bench export by hand: RSS +35 MB at 370 k rows/s, flat at 311 k).
 const NDJSON_CHUNK = 1000;
-const CSV_CHUNK = 4000;
+const CSV_CHUNK = 500;
 
 export type ExportFormat = 'csv' | 'ndjson';
 
