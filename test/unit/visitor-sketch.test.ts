@@ -33,3 +33,22 @@ it('stays within a few percent across sizes', () => {
     assert.ok(Math.abs(estimate - n) / n < 0.05, `estimate ${estimate} for ${n}`);
   }
 });
+
+it('adds to an encoded sketch as decoding, merging and encoding would, registers in place', () => {
+  const cases: [string[], string[]][] = [
+    [range(0, 100), range(50, 150)], // exact into exact
+    [range(0, 200), range(150, 400)], // exact into exact, past the exact limit
+    [range(0, 5_000), range(4_000, 4_100)], // exact into registers
+    [range(0, 5_000), range(3_000, 9_000)], // registers into registers
+  ];
+  for (const [stored, added] of cases) {
+    const expected = VisitorSketch.decode(sketchOf(stored).encode());
+    expected.mergeSketch(sketchOf(added));
+    const bytes = sketchOf(stored).encode();
+    const merged = sketchOf(added).addToEncoded(bytes);
+    assert.deepEqual(merged, expected.encode());
+    assert.equal(VisitorSketch.estimateEncoded(merged), expected.estimate());
+    if (stored.length > 256) assert.equal(merged, bytes, 'registers are changed in place');
+  }
+  assert.deepEqual(sketchOf(range(0, 3)).addToEncoded(undefined), sketchOf(range(0, 3)).encode());
+});

@@ -29,9 +29,10 @@ export class Roller {
   private stopped = true;
   private readonly batch: number;
   private readonly idleMs: number;
-  // Clicks this process stored, handed over after their commit, so a step need not read them back.
-  private fed: RollupClick[] = [];
-  private fedSorted = true;
+  // Clicks this process stored, summed as they are handed over after their commit, so a step need not
+  // read them back. Summed at once rather than kept: ~20 k click objects a second, each living until
+  // the step, were promoted to the old generation and grew the heap by ~50 MB under load (by hand).
+  private fed = new FedSums();
 
   constructor(private readonly store: RollupStore, private readonly options: RollerOptions = {}) {
     this.batch = options.batch ?? 50_000;
@@ -43,29 +44,29 @@ export class Roller {
     this.schedule(0);
   }
 
-  /** Clicks just committed by this process: steps sum them from here while their ids follow on. */
+  /** Clicks just committed by this process: a step takes their sums while their ids run on. */
   feed(clicks: readonly RollupClick[]): void {
-    if (this.fed.length + clicks.length > MAX_FED) this.fed = [];
-    for (const click of clicks) {
-      const previous = this.fed.at(-1);
-      if (previous && previous.id > click.id) this.fedSorted = false;
-      this.fed.push(click);
-    }
+    if (this.fed.count + clicks.length > MAX_FED) this.fed = new FedSums();
+    this.fed.add(clicks);
   }
 
   /**
-   * Rolls one step; answers how many clicks it took. Clicks are summed a page at a time, yielding
-   * between pages, so a step never holds up redirects for long: the ones fed to it while their ids
-   * run on from the watermark without a gap, otherwise read back from the store.
+   * Rolls one step; answers how many clicks it took: the sums of the clicks fed since the last step
+   * when their ids run on from the watermark without a gap, otherwise clicks read back from the
+   * store, a page at a time, yielding between pages so a step never holds up redirects for long.
    */
   async step(): Promise<number> {
+    const fed = this.fed;
+    this.fed = new FedSums();
     const { after, upTo } = await this.store.position();
+    if (fed.follows(after)) return (await this.store.apply(fed.summer.delta(), after, fed.max, fed.count)) ? fed.count : 0;
     const summer = new ClickSummer();
-    const fed = this.takeFed(after, upTo);
     let last = after;
     let taken = 0;
     while (taken < this.batch) {
-      const page = fed.length > 0 ? fed.slice(taken, taken + SLICE) : await this.store.clicksAfter(last, upTo, Math.min(SLICE, this.batch - taken));
+      // Not into the clicks fed meanwhile: the next step takes those as they are.
+      const until = this.fed.count > 0 && this.fed.min > last ? Math.min(upTo, this.fed.min - 1) : upTo;
+      const page = await this.store.clicksAfter(last, until, Math.min(SLICE, this.batch - taken));
       const end = page.at(-1);
       if (!end) break;
       summer.add(page);
@@ -73,27 +74,8 @@ export class Roller {
       last = end.id;
       await yieldToEventLoop();
     }
-    this.dropFed(last);
     if (taken === 0) return 0;
     return (await this.store.apply(summer.delta(), after, last, taken)) ? taken : 0;
-  }
-
-  /** The fed clicks with ids after+1, after+2, … (none missing), up to upTo and a batch. */
-  private takeFed(after: number, upTo: number): RollupClick[] {
-    if (!this.fedSorted) {
-      this.fed.sort((a, b) => a.id - b.id);
-      this.fedSorted = true;
-    }
-    this.dropFed(after);
-    let n = 0;
-    while (n < this.fed.length && n < this.batch && (this.fed[n] as RollupClick).id === after + 1 + n && after + 1 + n <= upTo) n++;
-    return this.fed.slice(0, n);
-  }
-
-  private dropFed(upTo: number): void {
-    let n = 0;
-    while (n < this.fed.length && (this.fed[n] as RollupClick).id <= upTo) n++;
-    if (n > 0) this.fed = this.fed.slice(n);
   }
 
   /** Rolls until every committed click is in the rollups. */
@@ -109,7 +91,7 @@ export class Roller {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.fed = [];
+    this.fed = new FedSums();
     clearTimeout(this.timer);
     await this.running;
   }
@@ -127,5 +109,27 @@ export class Roller {
       );
     }, delayMs);
     this.timer.unref();
+  }
+}
+
+/** Sums of fed clicks, and which ids they cover. */
+class FedSums {
+  readonly summer = new ClickSummer();
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = 0;
+
+  add(clicks: readonly RollupClick[]): void {
+    this.summer.add(clicks);
+    for (const click of clicks) {
+      if (click.id < this.min) this.min = click.id;
+      if (click.id > this.max) this.max = click.id;
+    }
+    this.count += clicks.length;
+  }
+
+  /** Whether they are exactly the clicks after+1 … max (all committed: they were fed after their commit). */
+  follows(after: number): boolean {
+    return this.count > 0 && this.min === after + 1 && this.max - after === this.count;
   }
 }

@@ -63,19 +63,32 @@ export class VisitorSketch {
   }
 
   estimate(): number {
-    if (this.exact) return this.exact.size;
-    const registers = this.registers as Uint8Array;
-    let zeros = 0;
-    let sum = 0;
-    for (let i = 0; i < M; i++) {
-      const rank = registers[i] as number;
-      if (rank === 0) zeros++;
-      sum += INVERSE_POWERS[rank] as number;
+    return this.exact ? this.exact.size : estimateOf(this.registers as Uint8Array);
+  }
+
+  /** The visitors of an encoded sketch, without decoding it. */
+  static estimateEncoded(bytes: Uint8Array): number {
+    return bytes[0] === DENSE ? estimateOf(bytes.subarray(1, M + 1)) : Math.max(0, Math.floor((bytes.length - HEADER) / 8));
+  }
+
+  /**
+   * An encoded sketch with these visitors added. Registers are changed in place: the roller merges
+   * into thousands of them a step, and a decoded copy and a new encoding of 4 KB each grew the heap.
+   */
+  addToEncoded(bytes: Uint8Array | undefined): Uint8Array {
+    if (bytes?.[0] !== DENSE) {
+      const merged = bytes ? VisitorSketch.decode(bytes) : new VisitorSketch();
+      merged.mergeSketch(this);
+      return merged.encode();
     }
-    const raw = ((0.7213 / (1 + 1.079 / M)) * M * M) / sum;
-    // Linear counting while registers are still empty: the better estimate there.
-    if (raw <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
-    return Math.round(raw);
+    const registers = bytes.subarray(1, M + 1);
+    if (this.exact) {
+      for (const hash of this.exact) setRegister(registers, hash);
+    } else {
+      const mine = this.registers as Uint8Array;
+      for (let i = 0; i < M; i++) if ((mine[i] as number) > (registers[i] as number)) registers[i] = mine[i] as number;
+    }
+    return bytes;
   }
 
   encode(): Uint8Array {
@@ -103,6 +116,20 @@ export class VisitorSketch {
 }
 
 const INVERSE_POWERS = Float64Array.from({ length: 64 }, (_, rank) => 2 ** -rank);
+
+function estimateOf(registers: Uint8Array): number {
+  let zeros = 0;
+  let sum = 0;
+  for (let i = 0; i < M; i++) {
+    const rank = registers[i] as number;
+    if (rank === 0) zeros++;
+    sum += INVERSE_POWERS[rank] as number;
+  }
+  const raw = ((0.7213 / (1 + 1.079 / M)) * M * M) / sum;
+  // Linear counting while registers are still empty: the better estimate there.
+  if (raw <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
+  return Math.round(raw);
+}
 
 /** The low 12 bits pick the register; the rank is 1 + the leading zeros of the other 41. */
 function setRegister(registers: Uint8Array, hash: number): void {

@@ -198,16 +198,15 @@ async function mergedPeriods(db: Kysely<Database>, level: Level, periods: readon
     }
     // Changed in place: were the write to fail, the stored version would no longer match it.
     const merged: CachedPeriod = period ?? { version: 0, clicks: 0, sketch: undefined, dims: DIMENSIONS.map(() => new Map()) };
-    const visitors = merged.sketch ? VisitorSketch.decode(merged.sketch) : new VisitorSketch();
-    visitors.mergeSketch(p.visitors);
-    merged.sketch = visitors.encode();
+    const sketch = p.visitors.addToEncoded(merged.sketch);
+    merged.sketch = sketch;
     addDims(merged.dims, p.keys);
     merged.clicks += p.clicks;
     merged.version++;
     cache.set(id, merged);
     rows.push({
       level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: merged.clicks, version: merged.version,
-      visitors: visitors.estimate(), sketch: Buffer.from(merged.sketch), dims: encodeDims(merged.dims),
+      visitors: VisitorSketch.estimateEncoded(sketch), sketch: Buffer.from(sketch.buffer, sketch.byteOffset, sketch.byteLength), dims: encodeDims(merged.dims),
     });
     if (rows.length % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // let redirects through
   }
