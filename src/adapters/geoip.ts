@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { LRUCache } from 'lru-cache';
 import { Reader, type Response } from 'maxmind';
 import type { GeoLookup } from '../core/clicks/enrichment.js';
 
@@ -21,7 +22,10 @@ export class MmdbGeoLookup implements GeoLookup {
   private readonly ipv4Only: boolean;
 
   constructor(path: string) {
-    this.reader = new Reader<CountryRecord>(readFileSync(path));
+    // Decoded records by their place in the file: a country file has a few hundred of them, so a
+    // lookup need not build a new record for every click (a City file has more: hence the bound).
+    const records = new LRUCache<string | number, object>({ max: 10_000 });
+    this.reader = new Reader<CountryRecord>(readFileSync(path), { cache: { get: (key) => records.get(key), set: (key, value: object) => records.set(key, value) } });
     this.ipv4Only = this.reader.metadata.ipVersion === 4;
   }
 
