@@ -70,10 +70,7 @@ export class SqlRollupStore implements RollupStore {
         if (Number(moved.numUpdatedRows) !== 1) throw new RollupConflict();
         // A link deleted since the clicks were summed took its clicks along: start again (deletion and
         // this step both lock the link first, so one waits for the other).
-        const stored = await trx.selectFrom('clicks').select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('id', '>', after).where('id', '<=', upTo).executeTakeFirstOrThrow();
-        if (Number(stored.n) !== clicks) throw new RollupConflict();
-        await indexClicks(trx, after, upTo);
+        if ((await indexClicks(trx, after, upTo)) !== clicks) throw new RollupConflict();
         for (const chunk of chunks(rows)) {
           const written = await trx.insertInto('rollup_periods').values(chunk)
             .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
