@@ -15,8 +15,6 @@ export interface RollerOptions {
 }
 
 const SLICE = 2000;
-// Clicks fed and not rolled up yet, at most: past it, the roller reads them back instead.
-const MAX_FED = 200_000;
 // A day closes this long after it ends: its last clicks are committed and rolled up by then (later
 // ones still reach its day rows, just at a higher cost).
 const CLOSE_AFTER_MS = 15 * 60_000;
@@ -46,7 +44,8 @@ export class Roller {
 
   /** Clicks just committed by this process: a step takes their sums while their ids run on. */
   feed(clicks: readonly RollupClick[]): void {
-    if (this.fed.count + clicks.length > MAX_FED) this.fed = new FedSums();
+    // Past a step's worth (the roller fell behind), it reads them back a batch at a time instead.
+    if (this.fed.count + clicks.length > this.batch) this.fed = new FedSums();
     this.fed.add(clicks);
   }
 
