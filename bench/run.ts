@@ -12,6 +12,7 @@ import { rssMb } from './lib/rss.js';
 import { settled } from './lib/settle.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 import { buildOpenLoop, runOpenLoop, type OpenLoopResult } from './lib/openloop.js';
+import { medianBy } from './lib/median.js';
 import { scaleScenario, type ScaleResult } from './lib/scale.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -138,7 +139,7 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
       pairs.push({ bare: Math.round(bareRound.rps), linkpulse: Math.round(round.rps), ratio: Number((round.rps / bareRound.rps).toFixed(3)) });
     }
     const redirect = median(measured);
-    const pairedRatio = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]?.ratio ?? 0;
+    const pairedRatio = medianBy(pairs, (p) => p.ratio)?.ratio ?? 0;
     // Half its own maximum first: the fixed rate may overload it, and the backlog would weigh on what follows.
     const atHalfOwn = await load.open(lp.url, redirect.rps / 2);
     const openLoop = { atHalfOwn, atFixedRate: await load.open(lp.url, load.fixedRate) };
@@ -160,8 +161,7 @@ async function rounds(run: () => Promise<WrkResult>): Promise<WrkResult[]> {
 
 /** The round with the median throughput (its latencies come with it). */
 function median(results: WrkResult[]): WrkResult {
-  const sorted = [...results].sort((a, b) => a.rps - b.rps);
-  return sorted[Math.floor(sorted.length / 2)] as WrkResult;
+  return medianBy(results, (r) => r.rps) as WrkResult;
 }
 
 async function withPostgresDatabase<T>(serverUrl: string, run: (url: string) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { medianBy } from './median.js';
 import { rssMb } from './rss.js';
 import { seedScale, type SeedResult } from './seed.js';
 import type { Started } from './processes.js';
@@ -54,7 +55,7 @@ export async function scaleScenario(
       await get(url); // warm
       const times: number[] = [];
       for (let i = 0; i < SAMPLES; i++) times.push(await get(url));
-      p50Ms[name] = Number(median(times).toFixed(1));
+      p50Ms[name] = Number((medianBy(times, (t) => t) ?? NaN).toFixed(1));
     }
     clearInterval(sampler);
     const exported = await exportRate(server, adminKey, seed);
@@ -89,7 +90,3 @@ async function exportRate(server: Started, adminKey: string, seed: SeedResult): 
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
