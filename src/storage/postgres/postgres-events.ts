@@ -3,8 +3,13 @@ import type { ClickRecorded } from '../../core/clicks/click.js';
 import type { ClickBus, ClickListener } from '../../core/clicks/click-bus.js';
 import type { LinkChangeFeed } from '../../core/links/link-change-feed.js';
 
+// Clicks go out as JSON arrays, as many as fit in a notification (PostgreSQL takes payloads under
+// 8 000 bytes): one notification per click woke every listening node and parsed there once a click.
+// The old channel, one click a notification, is still heard (nodes of an older version).
+const CLICK_BATCHES = 'linkpulse_click_batches';
 const CLICKS = 'linkpulse_clicks';
 const LINKS = 'linkpulse_links';
+const MAX_PAYLOAD_BYTES = 7_900;
 const RECONNECT_MS = 1000;
 
 export interface EventLog {
@@ -36,12 +41,18 @@ export class PostgresEvents implements ClickBus {
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     await client.connect();
-    await client.query(`LISTEN ${CLICKS}; LISTEN ${LINKS}`);
+    await client.query(`LISTEN ${CLICK_BATCHES}; LISTEN ${CLICKS}; LISTEN ${LINKS}`);
     this.listener = client;
   }
 
   publish(events: readonly ClickRecorded[]): void {
-    this.send(CLICKS, events.map((e) => JSON.stringify(e)));
+    const fitting: string[] = [];
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      if (Buffer.byteLength(json) + 2 <= MAX_PAYLOAD_BYTES) fitting.push(json);
+      else this.log.warn({ code: event.code, id: event.click.id }, 'live event too large to send');
+    }
+    if (fitting.length > 0) this.send(CLICK_BATCHES, asArrays(fitting));
   }
 
   subscribe(listener: ClickListener): () => void {
@@ -74,13 +85,15 @@ export class PostgresEvents implements ClickBus {
       for (const listener of this.linkListeners) listener(payload);
       return;
     }
-    let event: ClickRecorded;
+    if (this.clickListeners.size === 0) return; // nobody on this node is watching
+    let parsed: unknown;
     try {
-      event = JSON.parse(payload) as ClickRecorded;
+      parsed = JSON.parse(payload);
     } catch {
       return;
     }
-    for (const listener of this.clickListeners) listener(event);
+    const events = (channel === CLICK_BATCHES && Array.isArray(parsed) ? parsed : [parsed]) as ClickRecorded[];
+    for (const event of events) for (const listener of this.clickListeners) listener(event);
   }
 
   private lost(client: pg.Client, error: Error): void {
@@ -98,4 +111,23 @@ export class PostgresEvents implements ClickBus {
       this.start().catch(() => this.scheduleReconnect());
     }, RECONNECT_MS);
   }
+}
+
+/** JSON arrays of the items, in order, each under MAX_PAYLOAD_BYTES (every item fits alone). */
+export function asArrays(items: readonly string[]): string[] {
+  const arrays: string[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const item of items) {
+    const size = Buffer.byteLength(item) + 1;
+    if (current.length > 0 && bytes + size > MAX_PAYLOAD_BYTES) {
+      arrays.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) arrays.push(`[${current.join(',')}]`);
+  return arrays;
 }
