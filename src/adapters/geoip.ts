@@ -25,7 +25,7 @@ export class MmdbGeoLookup implements GeoLookup {
     // Decoded records by their place in the file: a country file has a few hundred of them, so a
     // lookup need not build a new record for every click (a City file has more: hence the bound).
     const records = new LRUCache<string | number, object>({ max: 10_000 });
-    this.reader = new Reader<CountryRecord>(readFileSync(path), { cache: { get: (key) => records.get(key), set: (key, value: object) => records.set(key, value) } });
+    this.reader = new Reader<CountryRecord>(readFileSync(path), { cache: records });
     this.ipv4Only = this.reader.metadata.ipVersion === 4;
   }
 

@@ -46,13 +46,11 @@ export class PostgresEvents implements ClickBus {
   }
 
   publish(events: readonly ClickRecorded[]): void {
-    const fitting: string[] = [];
-    for (const event of events) {
-      const json = JSON.stringify(event);
-      if (Buffer.byteLength(json) + 2 <= MAX_PAYLOAD_BYTES) fitting.push(json);
-      else this.log.warn({ code: event.code, id: event.click.id }, 'live event too large to send');
-    }
-    if (fitting.length > 0) this.send(CLICK_BATCHES, asArrays(fitting));
+    const arrays = asArrays(events.map((e) => JSON.stringify(e)), (i) => {
+      const event = events[i] as ClickRecorded;
+      this.log.warn({ code: event.code, id: event.click.id }, 'live event too large to send');
+    });
+    if (arrays.length > 0) this.send(CLICK_BATCHES, arrays);
   }
 
   subscribe(listener: ClickListener): () => void {
@@ -113,13 +111,17 @@ export class PostgresEvents implements ClickBus {
   }
 }
 
-/** JSON arrays of the items, in order, each under MAX_PAYLOAD_BYTES (every item fits alone). */
-export function asArrays(items: readonly string[]): string[] {
+/** JSON arrays of the items, in order, each under MAX_PAYLOAD_BYTES; an item too large alone is left out. */
+export function asArrays(items: readonly string[], tooLarge: (index: number) => void = () => undefined): string[] {
   const arrays: string[] = [];
   let current: string[] = [];
   let bytes = 2;
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     const size = Buffer.byteLength(item) + 1;
+    if (size + 1 > MAX_PAYLOAD_BYTES) { // "[" + item + "]"
+      tooLarge(index);
+      continue;
+    }
     if (current.length > 0 && bytes + size > MAX_PAYLOAD_BYTES) {
       arrays.push(`[${current.join(',')}]`);
       current = [];
