@@ -25,6 +25,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = asy
     return reply.header('cache-control', 'no-store').sendFile('index.html', UI_DIR);
   };
   app.get('/dashboard', { schema: { hide: true } }, page);
+  // A typed or bookmarked trailing slash lands on the page; its asset URLs are absolute either way.
+  app.get('/dashboard/', { schema: { hide: true } }, async (request, reply) =>
+    reply.redirect(`/dashboard${request.url.slice('/dashboard/'.length)}`, 308));
   app.get('/dashboard/links/:code', { schema: { hide: true } }, page);
 
   app.get('/dashboard/session', { schema: { hide: true, response: { 200: Session } } }, async (request) => {

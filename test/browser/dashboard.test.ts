@@ -60,7 +60,8 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
 
 
   it('refuses a wrong key, then signs in with the admin key', async () => {
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${server.url}/dashboard/`);
+    assert.equal(page.url(), `${server.url}/dashboard`, 'a trailing slash lands on the dashboard');
     await page.fill('input[name=key]', 'lp_wrongwrongwr_wrongwrongwrongwrongwrongwrongwrongwrong');
     await page.click('form[aria-label="Sign in"] button[type=submit]');
     await page.waitForSelector('text=That API key is not valid.');
