@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     const bare = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/bare-server.mjs')], {});
     let bareResult: WrkResult;
     let bareOpen: OpenLoopResult;
+    let plain: PairedResult;
     let sqlite: ScenarioResult;
     let postgres: ScenarioResult | undefined;
     try {
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
       load.fixedRate = Math.round(bareResult.rps / 2);
       bareOpen = await load.open(bare.url, load.fixedRate);
       load.bareUrl = bare.url;
+
+      plain = await plainReference(join(work, 'plain.db'), codesFile, load);
 
       sqlite = await scenario('sqlite', `sqlite:${join(work, 'bench.db')}`, codes, load);
       const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
@@ -81,12 +84,13 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
       settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, links: LINKS, pinned: { server: SERVER_CPU, load: LOAD_CPU } },
       bare: { ...bareResult, openLoop: bareOpen },
+      plain,
       sqlite: { ...sqlite, ratio: ratio(sqlite), target: 0.7 },
       ...(postgres && { postgres: { ...postgres, ratio: ratio(postgres), target: 0.5 } }),
       ...(scale && { scale }),
     };
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    printTable(bareResult, bareOpen, [sqlite, ...(postgres ? [postgres] : [])], ratio);
+    printTable(bareResult, bareOpen, plain, [sqlite, ...(postgres ? [postgres] : [])], ratio);
     if (scale) printScale(scale);
     if (!postgres) process.stdout.write('(PostgreSQL not measured: set BENCH_POSTGRES_URL=postgres://… to include it)\n');
     if (sqlite.noLoss.lost > 0 || (postgres?.noLoss.lost ?? 0) > 0) process.exitCode = 1;
@@ -103,13 +107,16 @@ interface Load {
   bareUrl: string;
 }
 
-interface ScenarioResult {
-  database: 'sqlite' | 'postgres';
+interface PairedResult {
   redirect: WrkResult;
-  /** Each round: bare req/s just before, LinkPulse req/s, their ratio. */
-  pairs: { bare: number; linkpulse: number; ratio: number }[];
+  /** Each round: bare req/s just before, this server's req/s, their ratio. */
+  pairs: { bare: number; server: number; ratio: number }[];
   /** The median of the pairs' ratios: the redirect ratio. */
   pairedRatio: number;
+}
+
+interface ScenarioResult extends PairedResult {
+  database: 'sqlite' | 'postgres';
   /** At the fixed rate (half the bare server's), and at half of this server's own closed-loop rate. */
   openLoop: { atFixedRate: OpenLoopResult; atHalfOwn: OpenLoopResult };
   noLoss: LossCheck;
@@ -129,17 +136,7 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
   try {
     await seedLinks(lp, codes);
     const warmup = await load.closed(lp.url, WARMUP_SECONDS);
-    const measured: WrkResult[] = [];
-    const pairs: ScenarioResult['pairs'] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      await settled(lp.child.pid); // its roller must not run during the bare round
-      const bareRound = await load.closed(load.bareUrl, SECONDS);
-      const round = await load.closed(lp.url, SECONDS);
-      measured.push(round);
-      pairs.push({ bare: Math.round(bareRound.rps), linkpulse: Math.round(round.rps), ratio: Number((round.rps / bareRound.rps).toFixed(3)) });
-    }
-    const redirect = median(measured);
-    const pairedRatio = medianBy(pairs, (p) => p.ratio)?.ratio ?? 0;
+    const { redirect, pairs, pairedRatio, measured } = await pairedRounds(lp, load);
     // Half its own maximum first: the fixed rate may overload it, and the backlog would weigh on what follows.
     const atHalfOwn = await load.open(lp.url, redirect.rps / 2);
     const openLoop = { atHalfOwn, atFixedRate: await load.open(lp.url, load.fixedRate) };
@@ -150,6 +147,32 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
     return { database, redirect, pairs, pairedRatio, openLoop, noLoss, live, rssMbAfterLoad };
   } finally {
     await lp.stop();
+  }
+}
+
+/** Rounds of a server under the closed-loop load, each paired with a bare round just before it. */
+async function pairedRounds(server: Started, load: Load): Promise<PairedResult & { measured: WrkResult[] }> {
+  const measured: WrkResult[] = [];
+  const pairs: PairedResult['pairs'] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    await settled(server.child.pid); // its background work (LinkPulse's roller) must not run during the bare round
+    const bareRound = await load.closed(load.bareUrl, SECONDS);
+    const round = await load.closed(server.url, SECONDS);
+    measured.push(round);
+    pairs.push({ bare: Math.round(bareRound.rps), server: Math.round(round.rps), ratio: Number((round.rps / bareRound.rps).toFixed(3)) });
+  }
+  return { redirect: median(measured), pairs, pairedRatio: medianBy(pairs, (p) => p.ratio)?.ratio ?? 0, measured };
+}
+
+/** The issue's yardstick for the ratio: a plain server with group commit and uncached enrichment. */
+async function plainReference(database: string, codesFile: string, load: Load): Promise<PairedResult> {
+  const plain = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/plain-server.mjs')], { PLAIN_DB: database, PLAIN_CODES: codesFile });
+  try {
+    await load.closed(plain.url, WARMUP_SECONDS);
+    const { redirect, pairs, pairedRatio } = await pairedRounds(plain, load);
+    return { redirect, pairs, pairedRatio };
+  } finally {
+    await plain.stop();
   }
 }
 
@@ -215,7 +238,7 @@ async function checkNoLoss(server: Started, codes: string[], answered: number): 
   };
 }
 
-function printTable(bare: WrkResult, bareOpen: OpenLoopResult, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
+function printTable(bare: WrkResult, bareOpen: OpenLoopResult, plain: PairedResult, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
   const row = (name: string, r: WrkResult) =>
     `${name.padEnd(30)} ${r.rps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.failures + r.socketErrors).padStart(7)}`;
   const open = (name: string, r: OpenLoopResult) =>
@@ -223,6 +246,7 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, scenarios: Scenar
   const lines = [
     `${'redirect (closed loop)'.padEnd(30)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
     row('bare node:http 302', bare),
+    row('plain: commit, uncached UA', plain.redirect),
     ...scenarios.map((s) => row(`LinkPulse on ${s.database}`, s.redirect)),
     '',
     `${'redirect (open loop, fixed arrival rate)'.padEnd(44)} ${'rate'.padStart(7)} ${'answered/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'late/err'.padStart(9)}`,
@@ -232,9 +256,11 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, scenarios: Scenar
       open(`LinkPulse on ${s.database}, half its own max`, s.openLoop.atHalfOwn),
     ]),
     '',
+    `plain reference (node:http, group commit, uncached enrichment, no index, no rollups): ratio ${plain.pairedRatio.toFixed(3)} `
+      + `(${plain.pairs.map((p) => `${p.server}/${p.bare}`).join(', ')})`,
     ...scenarios.flatMap((s) => [
       `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}; median of the rounds' ratios, `
-        + `each against a bare round just before it: ${s.pairs.map((p) => `${p.linkpulse}/${p.bare}`).join(', ')})`,
+        + `each against a bare round just before it: ${s.pairs.map((p) => `${p.server}/${p.bare}`).join(', ')})`,
       `${s.database}: `
         + `no loss: ${s.noLoss.answered} answered, ${s.noLoss.stored} stored, ${s.noLoss.lost} lost; `
         + `enriched ${(s.noLoss.enrichedShare * 100).toFixed(1)}%, with country ${(s.noLoss.withCountryShare * 100).toFixed(1)}%`,
