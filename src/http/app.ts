@@ -116,11 +116,13 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   });
   // Whatever serves HTTP keeps the rollups current (reports stay exact meanwhile: they add the rest
   // raw) and its link cache in step with changes made elsewhere.
+  const unobserve = [lp.recorder.committed.on((commit) => metrics.committed(commit)), lp.roller.stepped.on((step) => metrics.stepped(step))];
   app.addHook('onReady', async () => {
     lp.roller.start();
     lp.links.startSweeping(1000, (error) => lp.log.warn({ err: error }, 'link change sweep failed; retrying'));
   });
   app.addHook('onClose', async () => {
+    for (const stop of unobserve) stop();
     await lp.roller.stop();
     await lp.links.stopSweeping();
   });

@@ -146,6 +146,20 @@ describe('exports and live events', () => {
     assert.match(metrics, /linkpulse_redirects_total\{status="302"\} \d+/);
     assert.match(metrics, /linkpulse_clicks_stored_total \d+/);
     assert.match(metrics, /linkpulse_http_request_duration_seconds_bucket/);
+    // Every stored click went through a timed group commit, and the roller reports rolling them all up.
+    const value = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const stored = value(metrics, 'linkpulse_clicks_stored_total');
+    assert.ok(stored > 0);
+    assert.equal(value(metrics, 'linkpulse_click_commit_clicks_sum'), stored);
+    assert.ok(value(metrics, 'linkpulse_click_commit_seconds_count') >= 1);
+    let rolled = metrics;
+    for (let i = 0; i < 50 && value(rolled, 'linkpulse_rollup_clicks_total') !== stored; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rolled = await (await fetch(`${server.url}/metrics`)).text();
+    }
+    assert.equal(value(rolled, 'linkpulse_rollup_clicks_total'), stored);
+    assert.ok(value(rolled, 'linkpulse_rollup_step_seconds_count') >= 1);
+    assert.ok(value(rolled, 'linkpulse_rollup_behind_clicks') >= 1);
     const doc = await (await server.api("/api/openapi.json", { key: null })).json();
     assert.equal(doc.openapi.slice(0, 2), '3.');
     for (const path of ['/api/links', '/api/links/{code}', '/api/links/{code}/stats', '/api/links/{code}/clicks', '/api/stats', '/api/keys']) {

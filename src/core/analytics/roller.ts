@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../shared/clock.js';
+import { Signal } from '../shared/signal.js';
 import { ClickSummer, type RollupClick } from './rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
@@ -12,6 +13,15 @@ export interface RollerOptions {
   readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
   readonly clock?: Clock;
+}
+
+/** One step that rolled clicks up. */
+export interface RollerStep {
+  readonly clicks: number;
+  /** Wall time of the step, its waits for the database and the event loop included. */
+  readonly seconds: number;
+  /** Click ids past the watermark when the step began: at most this many clicks were not rolled up. */
+  readonly behind: number;
 }
 
 const SLICE = 2000;
@@ -31,6 +41,8 @@ export class Roller {
   // read them back. Summed at once rather than kept: ~20 k click objects a second, each living until
   // the step, were promoted to the old generation and grew the heap by ~50 MB under load (by hand).
   private fed = new FedSums();
+  /** Each step that rolled clicks up, after its transaction. */
+  readonly stepped = new Signal<RollerStep>();
 
   constructor(private readonly store: RollupStore, private readonly options: RollerOptions = {}) {
     this.batch = options.batch ?? 50_000;
@@ -55,9 +67,16 @@ export class Roller {
    * store, a page at a time, yielding between pages so a step never holds up redirects for long.
    */
   async step(): Promise<number> {
+    const started = performance.now();
     const fed = this.fed;
     this.fed = new FedSums();
     const { after, upTo } = await this.store.position();
+    const rolled = await this.roll(fed, after, upTo);
+    if (rolled > 0) this.stepped.emit({ clicks: rolled, seconds: (performance.now() - started) / 1000, behind: upTo - after });
+    return rolled;
+  }
+
+  private async roll(fed: FedSums, after: number, upTo: number): Promise<number> {
     if (fed.follows(after)) return (await this.store.apply(fed.summer.delta(), after, fed.max, fed.count)) ? fed.count : 0;
     const summer = new ClickSummer();
     let last = after;

@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { GoneError, NotFoundError } from '../shared/errors.js';
 import { GroupCommitter } from '../shared/group-commit.js';
+import { Signal } from '../shared/signal.js';
 import { boundedMemo } from '../shared/memo.js';
 import type { Link } from '../links/link.js';
 import type { Click, ClickRecorded, NewClick } from './click.js';
@@ -37,6 +38,12 @@ export interface ClickRecorderDeps {
   readonly onStored?: (clicks: readonly Click[]) => void;
 }
 
+/** One group commit: how many clicks it wrote and how long the write took. */
+export interface CommitDone {
+  readonly clicks: number;
+  readonly seconds: number;
+}
+
 /**
  * The click pipeline: enrich (user agent, bot, geo, referrer, language, visitor id),
  * apply the privacy policy, store with group commit, then announce.
@@ -45,10 +52,14 @@ export class ClickRecorder {
   private readonly referrerOf = boundedMemo(parseReferrer);
   private readonly languageOf = boundedMemo(primaryLanguage);
   private readonly committer: GroupCommitter<{ click: NewClick; code: string }, StoreOutcome>;
+  /** Each batch written, after its commit. */
+  readonly committed = new Signal<CommitDone>();
 
   constructor(private readonly deps: ClickRecorderDeps) {
     this.committer = new GroupCommitter(async (batch) => {
+      const started = performance.now();
       const stored = await deps.clicks.insertBatch(batch.map((item) => item.click));
+      this.committed.emit({ clicks: batch.length, seconds: (performance.now() - started) / 1000 });
       // Announced after the commit, once per batch: live views never show a click that is not stored.
       const events: ClickRecorded[] = [];
       stored.forEach((outcome, i) => {
