@@ -5,6 +5,7 @@ import { ALL_LINKS, dayDeltas, type Level, type PeriodDelta, type RollupClick, t
 import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, SketchRow, Span } from '../../core/analytics/rollup-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
+import { TimeSlices } from '../../core/shared/time-slices.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
 import { chunks } from './chunks.js';
@@ -183,6 +184,7 @@ async function mergedPeriods(db: Kysely<Database>, level: Level, periods: readon
     }
   }
   const rows = [];
+  const slices = new TimeSlices();
   for (const p of periods) {
     const id = idOf(p.linkId, p.start, p.bot);
     const version = versions.get(id);
@@ -205,7 +207,7 @@ async function mergedPeriods(db: Kysely<Database>, level: Level, periods: readon
       level, link_id: p.linkId, start: p.start, bot: p.bot ? 1 : 0, clicks: merged.clicks, version: merged.version,
       visitors: VisitorSketch.estimateEncoded(sketch), sketch: Buffer.from(sketch.buffer, sketch.byteOffset, sketch.byteLength), dims: encodeDims(merged.dims),
     });
-    if (rows.length % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // let redirects through
+    await slices.next(); // let redirects through
   }
   return rows;
 }

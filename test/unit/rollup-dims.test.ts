@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { DIMENSIONS } from '../../src/core/analytics/analytics-store.js';
+import { decodeDims, encodeDims } from '../../src/storage/sql/rollup-dims.js';
+
+const odd = ['FR', 'news.ycombinator.com', 'Mobile Safari', 'zh-Hant-TW', 'a"b', 'back\\slash', 'tab\there', 'line\nbreak', '\u0000', 'é€😀', '\ud800', '123', '__proto__', 'x:/+()-'];
+
+it('encodes dimension counts as JSON that decodes to the same counts, whatever the keys', () => {
+  const dims = DIMENSIONS.map((_, d) => new Map<string | null, number>([[null, d + 1], ...odd.map((key, i): [string, number] => [`${key}${d}`, i + 1])]));
+  dims[0]?.set('gone', 0);
+  const text = encodeDims(dims);
+  const parsed = JSON.parse(text) as Record<string, Record<string, number>>;
+  assert.deepEqual(Object.keys(parsed), [...DIMENSIONS]);
+  assert.equal(parsed.countries?.gone, undefined, 'zero counts are left out');
+  assert.equal(parsed.countries?.[''], 1, 'null is stored as ""');
+  const decoded = decodeDims(text);
+  dims[0]?.delete('gone');
+  assert.deepEqual(decoded.map((counts) => new Map([...counts].sort())), dims.map((counts) => new Map([...counts].sort())));
+});
+
+it('encodes no counts as empty objects', () => {
+  assert.deepEqual(JSON.parse(encodeDims(DIMENSIONS.map(() => new Map()))), Object.fromEntries(DIMENSIONS.map((d) => [d, {}])));
+});
