@@ -6,7 +6,7 @@ import type { KeyRow, PeriodRow, RollupReadTx, RollupStore, SketchRow, Span } fr
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import { TimeSlices } from '../../core/shared/time-slices.js';
-import type { Database, SqlDialect } from '../schema.js';
+import type { Database, RollupPeriodsTable, SqlDialect } from '../schema.js';
 import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
 import { chunks } from './chunks.js';
 import { closeDay, readDaysClosed } from './close-day.js';
@@ -29,6 +29,32 @@ interface JoinedSketches {
   readonly bots: string | null;
 }
 
+/**
+ * Writes a step's hour and day rows in the step's transaction, each only where the stored version is
+ * the one before it; answers how many it wrote.
+ */
+export type PeriodWriter = (rows: readonly RollupPeriodsTable[], trx: Transaction<Database>) => Promise<number>;
+
+/** In statements of a few hundred rows, yielding between them. */
+const writePeriods: PeriodWriter = async (rows, trx) => {
+  let written = 0;
+  for (const chunk of chunks(rows)) {
+    const result = await trx.insertInto('rollup_periods').values(chunk)
+      .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
+        clicks: eb.ref('excluded.clicks'),
+        visitors: eb.ref('excluded.visitors'),
+        sketch: eb.ref('excluded.sketch'),
+        dims: eb.ref('excluded.dims'),
+        version: eb.ref('excluded.version'),
+      })).where((eb) => eb('rollup_periods.version', '=', eb(eb.ref('excluded.version'), '-', 1))))
+      .executeTakeFirst();
+    written += Number(result.numInsertedOrUpdatedRows);
+    // Between statements, let the event loop take requests (their clicks queue for the connection).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return written;
+};
+
 /** Rollups over Kysely, one implementation for SQLite and PostgreSQL. */
 export class SqlRollupStore implements RollupStore {
   // The current periods, decoded but for their sketches (a few KB each).
@@ -39,6 +65,7 @@ export class SqlRollupStore implements RollupStore {
     private readonly db: Kysely<Database>,
     /** Where snapshots read (SQLite: the read worker). */
     private readonly reads: Kysely<Database> = db,
+    private readonly write: PeriodWriter = writePeriods,
   ) {}
 
   async position(): Promise<{ after: number; upTo: number }> {
@@ -72,20 +99,7 @@ export class SqlRollupStore implements RollupStore {
         // A link deleted since the clicks were summed took its clicks along: start again (deletion and
         // this step both lock the link first, so one waits for the other).
         if ((await indexClicks(trx, after, upTo)) !== clicks) throw new RollupConflict();
-        for (const chunk of chunks(rows)) {
-          const written = await trx.insertInto('rollup_periods').values(chunk)
-            .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
-              clicks: eb.ref('excluded.clicks'),
-              visitors: eb.ref('excluded.visitors'),
-              sketch: eb.ref('excluded.sketch'),
-              dims: eb.ref('excluded.dims'),
-              version: eb.ref('excluded.version'),
-            })).where((eb) => eb('rollup_periods.version', '=', eb(eb.ref('excluded.version'), '-', 1))))
-            .executeTakeFirst();
-          if (Number(written.numInsertedOrUpdatedRows) !== chunk.length) throw new RollupConflict();
-          // Between statements, let the event loop take requests (their clicks queue for the connection).
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
+        if ((await this.write(rows, trx)) !== rows.length) throw new RollupConflict();
         return true;
       });
     } catch (error) {

@@ -6,7 +6,7 @@ import type { Database, SqlDialect } from '../schema.js';
 import { SqlApiKeyStore } from './sql-api-key-store.js';
 import { SqlClickStore } from './sql-click-store.js';
 import { SqlLinkStore } from './sql-link-store.js';
-import { SqlRollupStore } from './sql-rollup-store.js';
+import { SqlRollupStore, type PeriodWriter } from './sql-rollup-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
@@ -27,6 +27,7 @@ export class SqlStorage implements Storage {
       /** Where long reads (reports, click pages, exports) go, if not to `db`. */
       readonly reads?: Kysely<Database>;
       readonly clicks?: ClickStore;
+      readonly periods?: PeriodWriter;
       /** Run on close, after the reads are destroyed. */
       readonly onClose?: () => Promise<void>;
     } = {},
@@ -35,7 +36,7 @@ export class SqlStorage implements Storage {
     this.onClose = options.onClose;
     this.links = new SqlLinkStore(kind, db);
     this.clicks = options.clicks ?? new SqlClickStore(kind, db);
-    this.rollups = new SqlRollupStore(kind, db, this.reads);
+    this.rollups = new SqlRollupStore(kind, db, this.reads, options.periods);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);
   }

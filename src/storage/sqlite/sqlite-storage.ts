@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
 import { SqliteClickStore } from './sqlite-click-store.js';
+import { sqlitePeriodWriter } from './sqlite-period-writer.js';
 import { WorkerReadDialect } from './worker-read-dialect.js';
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -27,10 +28,11 @@ export function openSqliteStorage(path: string): SqlStorage {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // Reports and exports read through a second, read-only connection in a worker thread (WAL lets it
   // read while the main connection writes): a slow report must not stall redirects.
-  if (path === ':memory:') return new SqlStorage('sqlite', db, { clicks: new SqliteClickStore(db, db, database) });
+  const periods = sqlitePeriodWriter(database);
+  if (path === ':memory:') return new SqlStorage('sqlite', db, { clicks: new SqliteClickStore(db, db, database), periods });
   const worker = new WorkerReadDialect(path, CHECKPOINT_MS);
   const reads = new Kysely<Database>({ dialect: worker });
-  return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database), onClose: () => worker.close() });
+  return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database), periods, onClose: () => worker.close() });
 }
 
 /**
