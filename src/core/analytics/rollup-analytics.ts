@@ -1,8 +1,8 @@
 import type { ClickFilter } from '../clicks/click-store.js';
 import { DIMENSIONS, type BucketCount, type Dimension, type KeyCount, type LinkCount, type Totals } from './analytics-store.js';
-import { ALL_LINKS, DAY_MS, HOUR_MS, keyOf, startOf, type RollupClick } from './rollup.js';
+import { ALL_LINKS, DAY_MS, HOUR_MS, startOf } from './rollup.js';
 import { isRawHour, planRollups, type RollupPlan } from './rollup-plan.js';
-import type { PeriodRow, RollupReadTx, RollupStore, Span } from './rollup-store.js';
+import type { PeriodRow, RawClick, RollupReadTx, RollupStore, Span } from './rollup-store.js';
 import { VisitorSketch } from './visitor-sketch.js';
 
 export interface Report {
@@ -45,9 +45,9 @@ export class RollupAnalytics {
     const plan = planRollups(filter.from, filter.to);
     return this.store.snapshot(async (tx) => {
       const watermark = await tx.watermark();
-      const raw = await tx.raw(undefined, plan.rawSpans, watermark, filter, filter.bots);
+      const raw = await tx.raw(undefined, plan.rawSpans, watermark, filter, filter.bots, false);
       const counts = new Map<number, number>();
-      for (const click of raw) counts.set(click.linkId, (counts.get(click.linkId) ?? 0) + 1);
+      for (const click of raw.clicks) counts.set(click.linkId, (counts.get(click.linkId) ?? 0) + 1);
       // Any link with raw clicks may overtake: ask for its rolled count too.
       const rolled = await tx.topLinks(plan.rolledSpans, filter.bots, limit, [...counts.keys()]);
       for (const row of rolled) counts.set(row.linkId, (counts.get(row.linkId) ?? 0) + row.clicks);
@@ -98,7 +98,7 @@ class ReportData {
     private readonly tx: RollupReadTx,
     private readonly linkId: number,
     private readonly filter: ClickFilter,
-    private readonly raw: readonly RollupClick[],
+    private readonly raw: readonly RawClick[],
     /** Whole UTC days of the plan, closed and without cut hours: their day rows stand for their hours. */
     readonly closedDays: ReadonlySet<number>,
   ) {}
@@ -107,7 +107,7 @@ class ReportData {
     const linkId = filter.linkId ?? ALL_LINKS;
     const watermark = await tx.watermark();
     // One after another: a snapshot is one connection either way.
-    const raw = await tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots);
+    const raw = await tx.raw(filter.linkId, plan.rawSpans, watermark, filter, filter.bots, true);
     const hours = await tx.periods(linkId, plan.hours, filter.bots, 'hour');
     const closed = closedDaysOf(plan, await tx.daysClosed());
     const days = closed.spans.length === 0 ? [] : await tx.periods(linkId, { from: closed.spans[0]?.from ?? 0, to: closed.spans.at(-1)?.to ?? 0 }, filter.bots, 'day');
@@ -115,7 +115,7 @@ class ReportData {
       ...await tx.keys(linkId, subtract(plan.rolledSpans, closed.spans), filter.bots, 'hour'),
       ...await tx.keys(linkId, closed.spans, filter.bots, 'day'),
     ];
-    const data = new ReportData(tx, linkId, filter, [...raw].sort((a, b) => a.at - b.at), closed.days);
+    const data = new ReportData(tx, linkId, filter, raw.clicks.sort((a, b) => a.at - b.at), closed.days);
     for (const row of days) if (closed.days.has(row.start)) data.add(data.dayRows, row);
     for (const row of hours) {
       if (isRawHour(plan, row.start)) continue;
@@ -123,11 +123,10 @@ class ReportData {
       data.clicks += row.clicks;
       if (row.bot) data.botClicks += row.clicks;
     }
-    for (const key of keys) data.count(key.dimension, key.key, key.clicks);
+    for (const key of [...keys, ...raw.keys]) data.count(key.dimension, key.key, key.clicks);
     for (const click of data.raw) {
       data.clicks++;
       if (click.bot) data.botClicks++;
-      for (const dimension of DIMENSIONS) data.count(dimension, keyOf(click, dimension), 1);
     }
     return data;
   }
@@ -199,16 +198,16 @@ class ReportData {
       .slice(0, limit);
   }
 
-  private rawIn(span: Span): RollupClick[] {
+  private rawIn(span: Span): RawClick[] {
     let lo = 0;
     let hi = this.raw.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.raw[mid] as RollupClick).at < span.from) lo = mid + 1;
+      if ((this.raw[mid] as RawClick).at < span.from) lo = mid + 1;
       else hi = mid;
     }
-    const found: RollupClick[] = [];
-    for (let i = lo; i < this.raw.length && (this.raw[i] as RollupClick).at < span.to; i++) found.push(this.raw[i] as RollupClick);
+    const found: RawClick[] = [];
+    for (let i = lo; i < this.raw.length && (this.raw[i] as RawClick).at < span.to; i++) found.push(this.raw[i] as RawClick);
     return found;
   }
 
