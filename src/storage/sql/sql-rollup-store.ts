@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { DIMENSIONS, type Dimension } from '../../core/analytics/analytics-store.js';
 import { ALL_LINKS, dayDeltas, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
-import type { KeyRow, PeriodRow, RawClicks, RollupReadTx, RollupStore, SketchRow, Span } from '../../core/analytics/rollup-store.js';
+import type { KeyRow, PeriodRow, RawClick, RawClicks, RollupReadTx, RollupStore, SketchRow, Span } from '../../core/analytics/rollup-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import { TimeSlices } from '../../core/shared/time-slices.js';
@@ -242,6 +242,23 @@ function inSpans(spans: readonly Span[]) {
 }
 
 const RAW_COLUMNS = ['link_id', 'at', 'bot', 'visitor_id'];
+const RAW_CLICKS_PER_ROW = 4000;
+
+interface RawClickLists {
+  readonly links: string;
+  readonly ats: string;
+  /** One digit a click. */
+  readonly bots: string;
+  /** A JSON array (PostgreSQL's driver parses it). */
+  readonly visitors: string | string[];
+}
+
+function rawClicksOf(row: RawClickLists): RawClick[] {
+  const links = row.links.split(',');
+  const ats = row.ats.split(',');
+  const visitors = typeof row.visitors === 'string' ? (JSON.parse(row.visitors) as string[]) : row.visitors;
+  return ats.map((at, i) => ({ linkId: Number(links[i]), at: Number(at), bot: row.bots[i] === '1', visitorId: visitors[i] as string }));
+}
 const DIMENSION_COLUMNS: Record<Dimension, string> = {
   countries: 'country', referrers: 'referrer_host', browsers: 'browser', os: 'os', devices: 'device', languages: 'language',
 };
@@ -278,8 +295,15 @@ class SqlRollupReadTx implements RollupReadTx {
 
   async raw(linkId: number | undefined, spans: readonly Span[], after: number, tail: Span, bots: BotFilter, withKeys: boolean): Promise<RawClicks> {
     const source = (columns: readonly string[]) => rawSource(columns, linkId, spans, after, tail, bots);
-    const { rows } = await sql<{ link_id: number; at: number; bot: number; visitor_id: string }>`select * from (${source(RAW_COLUMNS)}) r`.execute(this.trx);
-    const clicks = rows.map((r) => ({ linkId: Number(r.link_id), at: Number(r.at), bot: Number(r.bot) === 1, visitorId: r.visitor_id }));
+    // As lists of a few thousand clicks, not a row each: building and passing ~14 000 rows of a cut
+    // hour cost ~65 ms, its lists ~15 (by hand). The lists of a group come from one pass: aligned.
+    const numbered = sql`select *, (row_number() over ()) / ${sql.lit(RAW_CLICKS_PER_ROW)} as chunk from (${source(RAW_COLUMNS)}) s`;
+    const lists = this.kind === 'postgres'
+      ? sql<RawClickLists>`select string_agg(link_id::text, ',') as links, string_agg(at::text, ',') as ats, string_agg(bot::text, '') as bots,
+          json_agg(visitor_id) as visitors from (${numbered}) r group by chunk`
+      : sql<RawClickLists>`select group_concat(link_id) as links, group_concat(at) as ats, group_concat(bot, '') as bots,
+          json_group_array(visitor_id) as visitors from (${numbered}) r group by chunk`;
+    const clicks = (await lists.execute(this.trx)).rows.flatMap(rawClicksOf);
     if (!withKeys || clicks.length === 0) return { clicks, keys: [] };
     // Summed by the database: passing every raw click's six values up cost ~4 µs a click (by hand).
     const counts = DIMENSIONS.map((dimension, d) => {
