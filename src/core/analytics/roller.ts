@@ -72,7 +72,7 @@ export class Roller {
     this.fed = new FedSums();
     const { after, upTo } = await this.store.position();
     const rolled = await this.roll(fed, after, upTo);
-    if (rolled > 0) this.stepped.emit({ clicks: rolled, seconds: (performance.now() - started) / 1000, behind: upTo - after });
+    if (rolled > 0) this.stepped.emit({ clicks: rolled, seconds: (performance.now() - started) / 1000, behind: Math.max(0, upTo - after) });
     return rolled;
   }
 

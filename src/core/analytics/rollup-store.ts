@@ -30,7 +30,7 @@ export interface KeyRow {
   readonly clicks: number;
 }
 
-/** What a report needs of each click the rollups do not cover: its time, bot flag and visitor. */
+/** What a report needs of each click the rollups do not cover: its link, time, bot flag and visitor. */
 export interface RawClick {
   readonly linkId: number;
   readonly at: number;

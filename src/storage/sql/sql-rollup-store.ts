@@ -70,7 +70,8 @@ export class SqlRollupStore implements RollupStore {
 
   async position(): Promise<{ after: number; upTo: number }> {
     const after = await readWatermark(this.db);
-    const upTo = this.kind === 'postgres' ? await this.db.transaction().execute(committedUpTo) : Number.MAX_SAFE_INTEGER;
+    // SQLite commits ids in order: its highest is committed (the last entry of the rowid tree).
+    const upTo = this.kind === 'postgres' ? await this.db.transaction().execute(committedUpTo) : await highestClickId(this.db);
     return { after, upTo };
   }
 
@@ -160,11 +161,15 @@ function toRollupClick(r: ClickRollupRow): RollupClick {
 }
 
 /** The highest id below which no click batch is still in flight. */
+async function highestClickId(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('clicks').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
 async function committedUpTo(trx: Transaction<Database>): Promise<number> {
   await sql`select pg_advisory_lock(${CLICK_WRITERS_LOCK})`.execute(trx);
   try {
-    const row = await trx.selectFrom('clicks').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-    return Number(row?.id ?? 0);
+    return await highestClickId(trx);
   } finally {
     await sql`select pg_advisory_unlock(${CLICK_WRITERS_LOCK})`.execute(trx);
   }
