@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Signal } from '../shared/signal.js';
+import { yieldToEventLoop } from '../shared/time-slices.js';
 import { ClickSummer, type RollupClick } from './rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
@@ -28,7 +29,6 @@ const SLICE = 2000;
 // A day closes this long after it ends: its last clicks are committed and rolled up by then (later
 // ones still reach its day rows, just at a higher cost).
 const CLOSE_AFTER_MS = 15 * 60_000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Keeps the rollups up to date with the raw clicks, in the background. */
 export class Roller {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DAY_MS, startOf } from '../../core/analytics/rollup.js';
 import { DIMENSIONS } from '../../core/analytics/analytics-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
+import { yieldToEventLoop } from '../../core/shared/time-slices.js';
 import type { Database } from '../schema.js';
 import { addEncodedDims, encodeDims } from './rollup-dims.js';
 import { chunks } from './chunks.js';
@@ -91,7 +92,7 @@ async function sumDay(reads: Kysely<Database>, day: number): Promise<{ rows: Day
         sketch: Buffer.from(sum.sketch.encode()), dims: encodeDims(sum.dims), version: 1,
       });
     }
-    await new Promise<void>((resolve) => setImmediate(resolve)); // let redirects through
+    await yieldToEventLoop(); // let redirects through
   }
   return { rows, seen };
 }

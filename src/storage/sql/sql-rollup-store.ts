@@ -5,7 +5,7 @@ import { ALL_LINKS, dayDeltas, type Level, type PeriodDelta, type RollupClick, t
 import type { KeyRow, PeriodRow, RawClick, RawClicks, RollupReadTx, RollupStore, SketchRow, Span } from '../../core/analytics/rollup-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
-import { TimeSlices } from '../../core/shared/time-slices.js';
+import { TimeSlices, yieldToEventLoop } from '../../core/shared/time-slices.js';
 import type { Database, RollupPeriodsTable, SqlDialect } from '../schema.js';
 import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
 import { chunks } from './chunks.js';
@@ -50,7 +50,7 @@ const writePeriods: PeriodWriter = async (rows, trx) => {
       .executeTakeFirst();
     written += Number(result.numInsertedOrUpdatedRows);
     // Between statements, let the event loop take requests (their clicks queue for the connection).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return written;
 };
@@ -264,6 +264,7 @@ function rawClicksOf(row: RawClickLists): RawClick[] {
   const visitors = typeof row.visitors === 'string' ? (JSON.parse(row.visitors) as string[]) : row.visitors;
   return ats.map((at, i) => ({ linkId: Number(links[i]), at: Number(at), bot: row.bots[i] === '1', visitorId: visitors[i] as string }));
 }
+
 const DIMENSION_COLUMNS: Record<Dimension, string> = {
   countries: 'country', referrers: 'referrer_host', browsers: 'browser', os: 'os', devices: 'device', languages: 'language',
 };
