@@ -412,23 +412,26 @@ for (const kind of DATABASE_KINDS) {
         newClick(link.id, base + i * 1000 + 1, { ip: null, country: null, browser: text, os: null, referrer: null, referrerHost: text, language: null, userAgent: null, bot: i % 2 === 0, device: 'bot' }),
         newClick(link.id, base + i * 1000 + 1, { visitorId: `tie${i}` }), // ties on at: ordered by id
       ]);
+      // The day before too: a page's own day is written from a parameter, earlier days by the database.
+      clicks.push(newClick(link.id, base + 50_000_123), newClick(link.id, base - 1), newClick(link.id, base - 86_400_000 + 3_723_456), newClick(link.id, base - 86_400_000));
       await storage.clicks.insertBatch(clicks.slice(0, 20));
       await new Roller(storage.rollups).catchUp(); // these through click_links, the rest past the watermark
       await storage.clicks.insertBatch(clicks.slice(20));
-      const range = { linkId: link.id, from: base, to: base + 86_400_000 };
-      for (const code of ['csvPage', 'we"ird=code']) {
-        const expected = (await storage.clicks.list({ ...range, limit: 1000 })).map((c) => clickCsvRow(toClickView(c, code))).join('');
+      const range = { linkId: link.id, from: base - 86_400_000, to: base + 86_400_000 };
+      // A range from before 1970 is written another way: the last one.
+      for (const [code, limit, from] of [['csvPage', 4, range.from], ['we"ird=code', 4, range.from], ['csvPage', 1000, range.from], ['csvPage', 5, -1]] as const) {
+        const expected = (await storage.clicks.list({ ...range, from, limit: 1000 })).map((c) => clickCsvRow(toClickView(c, code))).join('');
         let text = '';
         let before: { value: number; id: number } | undefined;
         for (let pages = 0; pages < 100; pages++) {
-          const page = await storage.clicks.csvPage({ ...range, limit: 4, before }, code);
+          const page = await storage.clicks.csvPage({ ...range, from, limit, before }, code);
           text += page.text;
-          if (page.rows < 4) break;
+          if (page.rows < limit) break;
           before = page.last;
         }
         assert.equal(text, expected);
       }
-      assert.equal((await storage.clicks.csvPage({ ...range, from: base - 10, to: base, limit: 4 }, 'x')).rows, 0);
+      assert.equal((await storage.clicks.csvPage({ ...range, from: base - 86_400_010, to: base - 86_400_000, limit: 4 }, 'x')).rows, 0);
     });
 
     it('keeps the first salt of a day and forgets old days', async () => {
