@@ -120,7 +120,9 @@ interface ScenarioResult extends PairedResult {
   /** At the fixed rate (half the bare server's), and at half of this server's own closed-loop rate. */
   openLoop: { atFixedRate: OpenLoopResult; atHalfOwn: OpenLoopResult };
   noLoss: LossCheck;
+  /** Live latency once the server has caught up with the load, and right after the overload (its roller catching up). */
   live: Awaited<ReturnType<typeof liveLatency>>;
+  liveAfterOverload: Awaited<ReturnType<typeof liveLatency>>;
   rssMbAfterLoad: number;
 }
 
@@ -143,8 +145,10 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
     const answered = [warmup, ...measured].reduce((sum, r) => sum + r.requests - r.failures, 0) + openLoop.atFixedRate.answered + openLoop.atHalfOwn.answered;
     const noLoss = await checkNoLoss(lp, codes, answered);
     const rssMbAfterLoad = rssMb(lp.child.pid);
+    const liveAfterOverload = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
+    await settled(lp.child.pid);
     const live = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
-    return { database, redirect, pairs, pairedRatio, openLoop, noLoss, live, rssMbAfterLoad };
+    return { database, redirect, pairs, pairedRatio, openLoop, noLoss, live, liveAfterOverload, rssMbAfterLoad };
   } finally {
     await lp.stop();
   }
@@ -264,7 +268,8 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, plain: PairedResu
       `${s.database}: `
         + `no loss: ${s.noLoss.answered} answered, ${s.noLoss.stored} stored, ${s.noLoss.lost} lost; `
         + `enriched ${(s.noLoss.enrichedShare * 100).toFixed(1)}%, with country ${(s.noLoss.withCountryShare * 100).toFixed(1)}%`,
-      `${s.database}: live click → SSE event p50 ${s.live.p50Ms} ms, p99 ${s.live.p99Ms} ms (${s.live.samples} events at 200/s); RSS after load ${s.rssMbAfterLoad} MB`,
+      `${s.database}: live click → SSE event p50 ${s.live.p50Ms} ms, p99 ${s.live.p99Ms} ms (${s.live.samples} events at 200/s, settled); `
+        + `right after the overload p50 ${s.liveAfterOverload.p50Ms} ms, p99 ${s.liveAfterOverload.p99Ms} ms; RSS after load ${s.rssMbAfterLoad} MB`,
     ]),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
