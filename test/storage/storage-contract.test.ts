@@ -403,10 +403,10 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await everyPage(other.id, async () => undefined)).length, otherCount);
     });
 
-    it('writes CSV pages exactly as clickCsvRow does, hostile values included, across the watermark', async () => {
+    it('writes export pages exactly as clickCsvRow and JSON.stringify do, hostile values included, across the watermark', async () => {
       const base = T0 + 86_400_000 * 140;
       const link = (await storage.links.insert(newLink('csvPage'))) as { id: number };
-      const hostile = ['=HYPERLINK("http://evil")', '+1', '-2', '@SUM(A1)', '\tTab', '\rCR', 'say "hi"', 'line\nbreak', 'émoji 🎉', '', ',;', "'quoted'"];
+      const hostile = ['=HYPERLINK("http://evil")', '+1', '-2', '@SUM(A1)', '\tTab', '\rCR', 'say "hi"', 'line\nbreak', 'émoji 🎉', '', ',;', "'quoted'", 'back\\slash \u0001\u001f\b\f\u007f\u2028'];
       const clicks = hostile.flatMap((text, i) => [
         newClick(link.id, base + i * 1000 + [0, 999, 5][i % 3]!, { referrer: text, userAgent: text, language: text, visitorId: `v${i}` }),
         newClick(link.id, base + i * 1000 + 1, { ip: null, country: null, browser: text, os: null, referrer: null, referrerHost: text, language: null, userAgent: null, bot: i % 2 === 0, device: 'bot' }),
@@ -419,19 +419,23 @@ for (const kind of DATABASE_KINDS) {
       await storage.clicks.insertBatch(clicks.slice(20));
       const range = { linkId: link.id, from: base - 86_400_000, to: base + 86_400_000 };
       // A range from before 1970 is written another way: the last one.
-      for (const [code, limit, from] of [['csvPage', 4, range.from], ['we"ird=code', 4, range.from], ['csvPage', 1000, range.from], ['csvPage', 5, -1]] as const) {
-        const expected = (await storage.clicks.list({ ...range, from, limit: 1000 })).map((c) => clickCsvRow(toClickView(c, code))).join('');
-        let text = '';
-        let before: { value: number; id: number } | undefined;
-        for (let pages = 0; pages < 100; pages++) {
-          const page = await storage.clicks.csvPage({ ...range, from, limit, before }, code);
-          text += page.text;
-          if (page.rows < limit) break;
-          before = page.last;
+      const cases = [['csvPage', 4, range.from], ['we"ird=code\\', 4, range.from], ['csvPage', 1000, range.from], ['csvPage', 5, -1]] as const;
+      for (const format of ['csv', 'ndjson'] as const) {
+        const written = (c: Click, code: string) => (format === 'csv' ? clickCsvRow(toClickView(c, code)) : `${JSON.stringify(toClickView(c, code))}\n`);
+        for (const [code, limit, from] of cases) {
+          const expected = (await storage.clicks.list({ ...range, from, limit: 1000 })).map((c) => written(c, code)).join('');
+          let text = '';
+          let before: { value: number; id: number } | undefined;
+          for (let pages = 0; pages < 100; pages++) {
+            const page = await storage.clicks.exportPage({ ...range, from, limit, before }, code, format);
+            text += page.text;
+            if (page.rows < limit) break;
+            before = page.last;
+          }
+          assert.equal(text, expected, `${format}, ${code}, pages of ${limit} from ${from}`);
         }
-        assert.equal(text, expected);
+        assert.equal((await storage.clicks.exportPage({ ...range, from: base - 86_400_010, to: base - 86_400_000, limit: 4 }, 'x', format)).rows, 0);
       }
-      assert.equal((await storage.clicks.csvPage({ ...range, from: base - 86_400_010, to: base - 86_400_000, limit: 4 }, 'x')).rows, 0);
     });
 
     it('keeps the first salt of a day and forgets old days', async () => {

@@ -33,13 +33,16 @@ export interface ClickStore {
   /** Newest first. */
   list(query: ClickPageQuery): Promise<Click[]>;
   /**
-   * The page list() answers for one link, as CSV rows in clickCsvRow's form (with `code` as the
-   * link's), written by the database: exports stream millions of them.
+   * The page list() answers for one link, written by the database (with `code` as the link's): as
+   * CSV rows in clickCsvRow's form, or as NDJSON lines in JSON.stringify(toClickView)'s. Exports
+   * stream millions of them.
    */
-  csvPage(query: ClickPageQuery & { readonly linkId: number }, code: string): Promise<ClickCsvPage>;
+  exportPage(query: ClickPageQuery & { readonly linkId: number }, code: string, format: ExportFormat): Promise<ClickTextPage>;
 }
 
-export interface ClickCsvPage {
+export type ExportFormat = 'csv' | 'ndjson';
+
+export interface ClickTextPage {
   readonly text: string;
   readonly rows: number;
   /** Keyset position of the page's last row, for the next page. */

@@ -1,10 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
-import type { ClickCsvPage, ClickPageQuery, ClickStore, StoreOutcome } from '../../core/clicks/click-store.js';
+import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
 import { chunks } from './chunks.js';
-import { clickCsvPage } from './click-csv-page.js';
+import { clickExportPage } from './click-export-page.js';
 import { addToLinks, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
@@ -109,8 +109,8 @@ export class SqlClickStore implements ClickStore {
     });
   }
 
-  csvPage(query: ClickPageQuery & { readonly linkId: number }, code: string): Promise<ClickCsvPage> {
-    return clickCsvPage(this.kind, this.reads, query, code);
+  exportPage(query: ClickPageQuery & { readonly linkId: number }, code: string, format: ExportFormat): Promise<ClickTextPage> {
+    return clickExportPage(this.kind, this.reads, query, code, format);
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { csvCell } from '../../core/clicks/click-csv.js';
-import type { ClickCsvPage, ClickPageQuery } from '../../core/clicks/click-store.js';
+import type { ClickPageQuery, ClickTextPage, ExportFormat } from '../../core/clicks/click-store.js';
+import { CLICK_COLUMNS } from '../../core/clicks/click-view.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { readWatermark } from './click-links.js';
 
@@ -10,12 +11,19 @@ const FORMULA_STARTS = sql.raw('61, 43, 45, 64, 9, 13');
 const DAY_MS = 86_400_000;
 
 /**
- * A page of a link's clicks written as CSV rows by the database itself, exactly as clickCsvRow
- * writes them (test/storage/storage-contract.test.ts compares the two on hostile values): an
- * export then passes one string a page instead of building every click as an object, several
- * times over, on the thread that answers redirects.
+ * A page of a link's clicks written by the database itself, as CSV rows exactly as clickCsvRow
+ * writes them or as NDJSON lines exactly as JSON.stringify writes their views
+ * (test/storage/storage-contract.test.ts compares them on hostile values): an export then passes one
+ * string a page instead of building every click as an object, several times over, on the thread
+ * that answers redirects.
  */
-export async function clickCsvPage(kind: SqlDialect, reads: Kysely<Database>, query: ClickPageQuery & { readonly linkId: number }, code: string): Promise<ClickCsvPage> {
+export async function clickExportPage(
+  kind: SqlDialect,
+  reads: Kysely<Database>,
+  query: ClickPageQuery & { readonly linkId: number },
+  code: string,
+  format: ExportFormat,
+): Promise<ClickTextPage> {
   const { linkId, before, limit } = query;
   const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
   const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>) =>
@@ -30,7 +38,8 @@ export async function clickCsvPage(kind: SqlDialect, reads: Kysely<Database>, qu
     order by +c.at desc, c.id desc limit ${limit}`;
   const { rows: found } = await sql<{ found: unknown }>`select 1 as found from (${recent(sql`c.id`)}) t limit 1`.execute(reads);
   // Mostly none past the watermark: then the page is one index range, in order, and needs no merging.
-  const withLine = sql`c.id, c.at, ${csvLine(kind, code, { from: query.from, newest })} as line`;
+  const line = format === 'csv' ? csvLine : ndjsonLine;
+  const withLine = sql`c.id, c.at, ${line(kind, code, { from: query.from, newest })} as line`;
   const source = found.length === 0
     ? sql`(${rolled(withLine)}) p`
     : sql`(select * from (select * from (${rolled(withLine)}) r union all select * from (${recent(withLine)}) t) u order by at desc, id desc limit ${limit}) p`;
@@ -40,7 +49,7 @@ export async function clickCsvPage(kind: SqlDialect, reads: Kysely<Database>, qu
   const { rows } = await sql<{ text: string | null; n: number | string }>`
     select ${kind === 'sqlite' ? sql`string_agg(line, '')` : sql`string_agg(line, '' order by at desc, id desc)`} as text, count(*) as n from ${source}`.execute(reads);
   const count = Number(rows[0]?.n ?? 0);
-  let last: ClickCsvPage['last'];
+  let last: ClickTextPage['last'];
   if (count === limit) {
     const keys = found.length === 0
       ? rolled(sql`l.at, l.id`, sql``)
@@ -52,12 +61,10 @@ export async function clickCsvPage(kind: SqlDialect, reads: Kysely<Database>, qu
   return { text: rows[0]?.text ?? '', rows: count, last };
 }
 
-/**
- * click-csv.ts's row (CLICK_COLUMNS, csvCell's quoting and formula guard) as a SQL expression.
- * `times` bound the page: SQLite writes the date of its newest day once, as a parameter, for every
- * click of that day (most of a page), and the time of day by arithmetic; strftime cost a fifth of a row.
- */
-function csvLine(kind: SqlDialect, code: string, times: { readonly from: number; readonly newest: number }): RawBuilder<string> {
+type PageTimes = { readonly from: number; readonly newest: number };
+
+/** click-csv.ts's row (CLICK_COLUMNS, csvCell's quoting and formula guard) as a SQL expression. */
+function csvLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<string> {
   const guarded = (column: string) => {
     const value = sql.ref(`c.${column}`);
     const first = kind === 'postgres' ? sql`ascii(${value})` : sql`unicode(${value})`;
@@ -69,25 +76,61 @@ function csvLine(kind: SqlDialect, code: string, times: { readonly from: number;
   if (kind === 'sqlite') {
     // One printf a row: %w doubles the quotes; %w of NULL would print "(NULL)".
     const cells = TEXT_COLUMNS.map((column) => sql`coalesce(${guarded(column)}, '')`);
-    const rest = `${TEXT_COLUMNS.slice(0, 5).map(() => '"%w"').join(',')},"%s",${TEXT_COLUMNS.slice(5).map(() => '"%w"').join(',')}\r\n`;
-    const dayStart = Math.floor(times.newest / DAY_MS) * DAY_MS;
-    const day = new Date(dayStart);
-    // A range reaching before 1970 takes strftime whole: the arithmetic below is for at >= 0.
-    const [format, time] = times.from < 0 || Number.isNaN(day.getTime())
-      ? [`"%d",%s,"%s.%03dZ",${rest}`, sql`strftime('%Y-%m-%dT%H:%M:%S', c.at / 1000, 'unixepoch'), c.at % 1000`]
-      : [`"%d",%s,"%s%02d:%02d:%02d.%03dZ",${rest}`, sql`case when c.at >= ${dayStart} then ${day.toISOString().slice(0, 11)}
-          else strftime('%Y-%m-%dT', c.at / 1000, 'unixepoch') end, c.at / 3600000 % 24, c.at / 60000 % 60, c.at / 1000 % 60, c.at % 1000`];
-    return sql<string>`printf(${format}, c.id, ${codeCell}, ${time},
+    const time = sqliteTime(times);
+    const format = `"%d",%s,"${time.format}",${TEXT_COLUMNS.slice(0, 5).map(() => '"%w"').join(',')},"%s",${TEXT_COLUMNS.slice(5).map(() => '"%w"').join(',')}\r\n`;
+    return sql<string>`printf(${format}, c.id, ${codeCell}, ${time.args},
       ${sql.join(cells.slice(0, 5))}, case when c.bot = 1 then 'true' else 'false' end, ${sql.join(cells.slice(5))})`;
   }
   const quoted = (column: string) => sql`coalesce('"' || replace(${guarded(column)}, '"', '""') || '"', '""')`;
   const cells: RawBuilder<unknown>[] = [
     sql`'"' || c.id || '"'`,
     sql`cast(${codeCell} as text)`,
-    sql`'"' || to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`,
+    sql`'"' || ${POSTGRES_TIME} || '"'`,
     ...TEXT_COLUMNS.slice(0, 5).map(quoted),
     sql`case when c.bot = 1 then '"true"' else '"false"' end`,
     ...TEXT_COLUMNS.slice(5).map(quoted),
   ];
   return sql<string>`${sql.join(cells, sql` || ',' || `)} || chr(13) || chr(10)`;
+}
+
+/** `JSON.stringify(toClickView(click, code))` and a newline, as a SQL expression. */
+function ndjsonLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<string> {
+  // Both databases escape a string as JSON.stringify does (quote, backslash, \b \f \n \r \t, other
+  // control characters as lowercase \u00xx); the contract test compares them on hostile values.
+  const codeJson = JSON.stringify(code);
+  const keys = CLICK_COLUMNS.slice(3); // after id, code and at: ROW_COLUMNS' keys, in order
+  if (kind === 'sqlite') {
+    const time = sqliteTime(times);
+    const format = `{"id":%d,"code":%s,"at":"${time.format}",${keys.map((key) => `"${key}":%s`).join(',')}}\n`;
+    const values = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_JSON : sql`json_quote(${sql.ref(`c.${column}`)})`));
+    return sql<string>`printf(${format}, c.id, ${codeJson}, ${time.args}, ${sql.join(values)})`;
+  }
+  const values = ROW_COLUMNS.map((column, i) => {
+    const value = column === 'bot' ? BOT_JSON : sql`coalesce(to_json(${sql.ref(`c.${column}`)})::text, 'null')`;
+    return sql`${`,"${keys[i] as string}":`} || ${value}`;
+  });
+  return sql<string>`'{"id":' || c.id || ${`,"code":${codeJson},"at":"`} || ${POSTGRES_TIME} || '"' || ${sql.join(values, sql` || `)} || '}' || chr(10)`;
+}
+
+const ROW_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
+const BOT_JSON = sql`case when c.bot = 1 then 'true' else 'false' end`;
+const POSTGRES_TIME = sql`to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The click's time as toISOString writes it, for SQLite's printf: a format and its arguments. The
+ * date of the page's newest day is a parameter for every click of that day (most of a page) and the
+ * time of day arithmetic: strftime cost a fifth of a row. A range reaching before 1970 takes
+ * strftime whole (the arithmetic is for at >= 0).
+ */
+function sqliteTime(times: PageTimes): { format: string; args: RawBuilder<unknown> } {
+  const dayStart = Math.floor(times.newest / DAY_MS) * DAY_MS;
+  const day = new Date(dayStart);
+  if (times.from < 0 || Number.isNaN(day.getTime())) {
+    return { format: '%s.%03dZ', args: sql`strftime('%Y-%m-%dT%H:%M:%S', c.at / 1000, 'unixepoch'), c.at % 1000` };
+  }
+  return {
+    format: '%s%02d:%02d:%02d.%03dZ',
+    args: sql`case when c.at >= ${dayStart} then ${day.toISOString().slice(0, 11)} else strftime('%Y-%m-%dT', c.at / 1000, 'unixepoch') end,
+      c.at / 3600000 % 24, c.at / 60000 % 60, c.at / 1000 % 60, c.at % 1000`,
+  };
 }
