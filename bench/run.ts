@@ -282,6 +282,7 @@ function printScale(scale: ScaleResult): void {
       + `seeded in ${seed.seedSeconds} s, rolled up by the roller in ${seed.rollupSeconds} s (${Math.round(seed.clicks / seed.rollupSeconds)} clicks/s)`,
     ...Object.entries(scale.p50Ms).map(([name, ms]) => `  ${name.padEnd(40)} p50 ${ms.toFixed(1).padStart(8)} ms`),
     `  CSV export: ${scale.export.rows} rows in ${scale.export.seconds} s = ${scale.export.rowsPerSecond} rows/s; server RSS max ${scale.export.maxRssMb} MB during export`,
+    `  NDJSON export: ${scale.ndjsonExport.rows} rows in ${scale.ndjsonExport.seconds} s = ${scale.ndjsonExport.rowsPerSecond} rows/s; server RSS max ${scale.ndjsonExport.maxRssMb} MB during export`,
     `  server RSS: at most ${scale.rssMb.maxWhileQuerying} MB while answering the reports above, ${scale.rssMb.settled} MB 30 s after the export`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);

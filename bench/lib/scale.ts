@@ -8,11 +8,19 @@ const DAY_MS = 86_400_000;
 const SAMPLES = 15;
 const SETTLE_MS = 30_000;
 
+interface ExportResult {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  maxRssMb: number;
+}
+
 export interface ScaleResult {
   readonly seed: SeedResult;
   /** Median of sequential requests, milliseconds. */
   readonly p50Ms: Record<string, number>;
-  readonly export: { rows: number; seconds: number; rowsPerSecond: number; maxRssMb: number };
+  readonly export: ExportResult;
+  readonly ndjsonExport: ExportResult;
   /** Server RSS: the most while answering the questions above, and once idle for a while after. */
   readonly rssMb: { maxWhileQuerying: number; settled: number };
 }
@@ -58,22 +66,23 @@ export async function scaleScenario(
       p50Ms[name] = Number((medianBy(times, (t) => t) ?? NaN).toFixed(1));
     }
     clearInterval(sampler);
-    const exported = await exportRate(server, adminKey, seed);
+    const exported = await exportRate(server, adminKey, seed, 'csv');
+    const ndjsonExport = await exportRate(server, adminKey, seed, 'ndjson');
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // V8 gives back heap it no longer needs
-    return { seed, p50Ms, export: exported, rssMb: { maxWhileQuerying, settled: rssMb(server.child.pid) } };
+    return { seed, p50Ms, export: exported, ndjsonExport, rssMb: { maxWhileQuerying, settled: rssMb(server.child.pid) } };
   } finally {
     await server.stop();
   }
 }
 
-/** Streams the CSV export of the last clicks (about a million of them), sampling the server's memory. */
-async function exportRate(server: Started, adminKey: string, seed: SeedResult): Promise<ScaleResult['export']> {
+/** Streams the export of the last clicks (about a million of them), sampling the server's memory. */
+async function exportRate(server: Started, adminKey: string, seed: SeedResult, format: 'csv' | 'ndjson'): Promise<ExportResult> {
   const from = seed.to - Math.round(((seed.to - seed.from) * Math.min(1_000_000, seed.clicks)) / seed.clicks);
   let maxRssMb = rssMb(server.child.pid);
   const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, rssMb(server.child.pid))), 100);
   const started = performance.now();
   try {
-    const res = await fetch(`${server.url}/api/links/big/clicks/export?format=csv&from=${new Date(from).toISOString()}&to=${new Date(seed.to).toISOString()}`, {
+    const res = await fetch(`${server.url}/api/links/big/clicks/export?format=${format}&from=${new Date(from).toISOString()}&to=${new Date(seed.to).toISOString()}`, {
       headers: { authorization: `Bearer ${adminKey}` },
     });
     if (!res.ok || !res.body) throw new Error(`export: ${res.status}`);
@@ -83,7 +92,7 @@ async function exportRate(server: Started, adminKey: string, seed: SeedResult): 
       for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines++;
     }
     const seconds = (performance.now() - started) / 1000;
-    const rows = lines - 1; // the header
+    const rows = format === 'csv' ? lines - 1 : lines; // CSV's header
     return { rows, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(rows / seconds), maxRssMb };
   } finally {
     clearInterval(sampler);
