@@ -5,7 +5,10 @@ import { CLICK_COLUMNS } from '../../core/clicks/click-view.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { readWatermark } from './click-links.js';
 
-const TEXT_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
+// A row's columns after id, code and at, in CLICK_COLUMNS' order.
+const ROW_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
+const BOT_TEXT = sql`case when c.bot = 1 then 'true' else 'false' end`;
+const POSTGRES_TIME = sql`to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 // = + - @ TAB CR, as click-csv.ts's FORMULA_STARTS.
 const FORMULA_STARTS = sql.raw('61, 43, 45, 64, 9, 13');
 const DAY_MS = 86_400_000;
@@ -75,22 +78,15 @@ function csvLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<s
   const codeCell = csvCell(code);
   if (kind === 'sqlite') {
     // One printf a row: %w doubles the quotes; %w of NULL would print "(NULL)".
-    const cells = TEXT_COLUMNS.map((column) => sql`coalesce(${guarded(column)}, '')`);
+    const cells = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_TEXT : sql`coalesce(${guarded(column)}, '')`));
     const time = sqliteTime(times);
-    const format = `"%d",%s,"${time.format}",${TEXT_COLUMNS.slice(0, 5).map(() => '"%w"').join(',')},"%s",${TEXT_COLUMNS.slice(5).map(() => '"%w"').join(',')}\r\n`;
-    return sql<string>`printf(${format}, c.id, ${codeCell}, ${time.args},
-      ${sql.join(cells.slice(0, 5))}, case when c.bot = 1 then 'true' else 'false' end, ${sql.join(cells.slice(5))})`;
+    const format = `"%d",%s,"${time.format}",${ROW_COLUMNS.map((column) => (column === 'bot' ? '"%s"' : '"%w"')).join(',')}\r\n`;
+    return sql<string>`printf(${format}, c.id, ${codeCell}, ${time.args}, ${sql.join(cells)})`;
   }
-  const quoted = (column: string) => sql`coalesce('"' || replace(${guarded(column)}, '"', '""') || '"', '""')`;
-  const cells: RawBuilder<unknown>[] = [
-    sql`'"' || c.id || '"'`,
-    sql`cast(${codeCell} as text)`,
-    sql`'"' || ${POSTGRES_TIME} || '"'`,
-    ...TEXT_COLUMNS.slice(0, 5).map(quoted),
-    sql`case when c.bot = 1 then '"true"' else '"false"' end`,
-    ...TEXT_COLUMNS.slice(5).map(quoted),
-  ];
-  return sql<string>`${sql.join(cells, sql` || ',' || `)} || chr(13) || chr(10)`;
+  const cells = ROW_COLUMNS.map((column) => (column === 'bot'
+    ? sql`'"' || ${BOT_TEXT} || '"'`
+    : sql`coalesce('"' || replace(${guarded(column)}, '"', '""') || '"', '""')`));
+  return sql<string>`'"' || c.id || '",' || cast(${codeCell} as text) || ',"' || ${POSTGRES_TIME} || '",' || ${sql.join(cells, sql` || ',' || `)} || chr(13) || chr(10)`;
 }
 
 /** `JSON.stringify(toClickView(click, code))` and a newline, as a SQL expression. */
@@ -98,23 +94,19 @@ function ndjsonLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilde
   // Both databases escape a string as JSON.stringify does (quote, backslash, \b \f \n \r \t, other
   // control characters as lowercase \u00xx); the contract test compares them on hostile values.
   const codeJson = JSON.stringify(code);
-  const keys = CLICK_COLUMNS.slice(3); // after id, code and at: ROW_COLUMNS' keys, in order
+  const keys = CLICK_COLUMNS.slice(3); // ROW_COLUMNS' keys
   if (kind === 'sqlite') {
     const time = sqliteTime(times);
     const format = `{"id":%d,"code":%s,"at":"${time.format}",${keys.map((key) => `"${key}":%s`).join(',')}}\n`;
-    const values = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_JSON : sql`json_quote(${sql.ref(`c.${column}`)})`));
+    const values = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_TEXT : sql`json_quote(${sql.ref(`c.${column}`)})`));
     return sql<string>`printf(${format}, c.id, ${codeJson}, ${time.args}, ${sql.join(values)})`;
   }
   const values = ROW_COLUMNS.map((column, i) => {
-    const value = column === 'bot' ? BOT_JSON : sql`coalesce(to_json(${sql.ref(`c.${column}`)})::text, 'null')`;
+    const value = column === 'bot' ? BOT_TEXT : sql`coalesce(to_json(${sql.ref(`c.${column}`)})::text, 'null')`;
     return sql`${`,"${keys[i] as string}":`} || ${value}`;
   });
   return sql<string>`'{"id":' || c.id || ${`,"code":${codeJson},"at":"`} || ${POSTGRES_TIME} || '"' || ${sql.join(values, sql` || `)} || '}' || chr(10)`;
 }
-
-const ROW_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
-const BOT_JSON = sql`case when c.bot = 1 then 'true' else 'false' end`;
-const POSTGRES_TIME = sql`to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The click's time as toISOString writes it, for SQLite's printf: a format and its arguments. The
