@@ -160,12 +160,13 @@ function toRollupClick(r: ClickRollupRow): RollupClick {
   };
 }
 
-/** The highest id below which no click batch is still in flight. */
+/** The highest click id stored (0 with none). */
 async function highestClickId(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('clicks').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
   return Number(row?.id ?? 0);
 }
 
+/** The highest id below which no click batch is still in flight. */
 async function committedUpTo(trx: Transaction<Database>): Promise<number> {
   await sql`select pg_advisory_lock(${CLICK_WRITERS_LOCK})`.execute(trx);
   try {
