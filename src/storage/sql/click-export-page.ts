@@ -3,7 +3,6 @@ import { csvCell } from '../../core/clicks/click-csv.js';
 import type { ClickPageQuery, ClickTextPage, ExportFormat } from '../../core/clicks/click-store.js';
 import { CLICK_COLUMNS } from '../../core/clicks/click-view.js';
 import type { Database, SqlDialect } from '../schema.js';
-import { readWatermark } from './click-links.js';
 
 // A row's columns after id, code and at, in CLICK_COLUMNS' order.
 const ROW_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
@@ -32,36 +31,42 @@ export async function clickExportPage(
   const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>) =>
     before ? sql`(${at} < ${before.value} or (${at} = ${before.value} and ${id} < ${before.id}))` : sql`1 = 1`;
   // As list(): the clicks up to the watermark through click_links, the rest by id ("+": by id).
-  const watermark = await readWatermark(reads);
+  // A page is two statements, each a round trip to SQLite's read worker: the watermark and whether
+  // the range has clicks past it, then the page and its last key.
+  const past = (watermark: RawBuilder<unknown>) => sql`c.id > ${watermark} and +c.link_id = ${linkId} and +c.at >= ${query.from} and +c.at <= ${newest}
+    and ${keyset(sql`+c.at`, sql`c.id`)}`;
+  const { rows: [position] } = await sql<{ watermark: number | string; found: unknown }>`
+    select w.watermark, exists (select 1 from clicks c where ${past(sql.ref('w.watermark'))}) as found
+    from rollup_state w where w.id = 1`.execute(reads);
+  if (!position) throw new Error('rollup_state has no row: migrations have not run');
+  const watermark = Number(position.watermark);
+  // Mostly none past the watermark: then the page is one index range, in order, and needs no merging.
+  const found = position.found === true || Number(position.found) === 1;
   const rolled = (columns: RawBuilder<unknown>, join = sql`join clicks c on c.id = l.id`) => sql`select ${columns} from click_links l ${join}
     where l.link_id = ${linkId} and l.id <= ${watermark} and l.at >= ${query.from} and l.at <= ${newest} and ${keyset(sql`l.at`, sql`l.id`)}
     order by l.at desc, l.id desc limit ${limit}`;
-  const recent = (columns: RawBuilder<unknown>) => sql`select ${columns} from clicks c
-    where c.id > ${watermark} and +c.link_id = ${linkId} and +c.at >= ${query.from} and +c.at <= ${newest} and ${keyset(sql`+c.at`, sql`c.id`)}
+  const recent = (columns: RawBuilder<unknown>) => sql`select ${columns} from clicks c where ${past(sql`${watermark}`)}
     order by +c.at desc, c.id desc limit ${limit}`;
-  const { rows: found } = await sql<{ found: unknown }>`select 1 as found from (${recent(sql`c.id`)}) t limit 1`.execute(reads);
-  // Mostly none past the watermark: then the page is one index range, in order, and needs no merging.
   const line = format === 'csv' ? csvLine : ndjsonLine;
   const withLine = sql`c.id, c.at, ${line(kind, code, { from: query.from, newest })} as line`;
-  const source = found.length === 0
+  const source = !found
     ? sql`(${rolled(withLine)}) p`
     : sql`(select * from (select * from (${rolled(withLine)}) r union all select * from (${recent(withLine)}) t) u order by at desc, id desc limit ${limit}) p`;
+  const keys = !found
+    ? rolled(sql`l.at, l.id`, sql``)
+    : sql`select * from (${rolled(sql`l.at, l.id`, sql``)}) r union all select * from (${recent(sql`c.at, c.id`)}) t`;
   // SQLite aggregates a subquery with ORDER BY and LIMIT in its order (it runs it as a co-routine;
   // it cannot flatten it into an aggregate), and an ORDER BY inside string_agg sorts the page again:
-  // a third of its time. The storage contract test checks the order.
-  const { rows } = await sql<{ text: string | null; n: number | string }>`
-    select ${kind === 'sqlite' ? sql`string_agg(line, '')` : sql`string_agg(line, '' order by at desc, id desc)`} as text, count(*) as n from ${source}`.execute(reads);
-  const count = Number(rows[0]?.n ?? 0);
-  let last: ClickTextPage['last'];
-  if (count === limit) {
-    const keys = found.length === 0
-      ? rolled(sql`l.at, l.id`, sql``)
-      : sql`select * from (${rolled(sql`l.at, l.id`, sql``)}) r union all select * from (${recent(sql`c.at, c.id`)}) t`;
-    const { rows: ends } = await sql<{ at: number | string; id: number | string }>`
-      select at, id from (${keys}) k order by at desc, id desc limit 1 offset ${limit - 1}`.execute(reads);
-    if (ends[0]) last = { value: Number(ends[0].at), id: Number(ends[0].id) };
-  }
-  return { text: rows[0]?.text ?? '', rows: count, last };
+  // a third of its time. The storage contract test checks the order. A full page's last key comes
+  // from the keys alone (an index range): the next page starts after it.
+  const { rows } = await sql<{ text: string | null; n: number | string; at: number | string | null; id: number | string | null }>`
+    select p.text, p.n, k.at, k.id
+    from (select ${kind === 'sqlite' ? sql`string_agg(line, '')` : sql`string_agg(line, '' order by at desc, id desc)`} as text, count(*) as n from ${source}) p
+    left join (select at, id from (${keys}) k order by at desc, id desc limit 1 offset ${limit - 1}) k on 1 = 1`.execute(reads);
+  const row = rows[0];
+  const count = Number(row?.n ?? 0);
+  const last = row?.at != null && row.id != null && count === limit ? { value: Number(row.at), id: Number(row.id) } : undefined;
+  return { text: row?.text ?? '', rows: count, last };
 }
 
 type PageTimes = { readonly from: number; readonly newest: number };
