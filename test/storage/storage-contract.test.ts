@@ -438,6 +438,48 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    it('closes a day of many links a batch at a time, and again once a late click or a deletion beat the close', async () => {
+      const base = T0 + 86_400_000 * 200;
+      const day = { from: base, to: base + 86_400_000 };
+      while (await storage.rollups.closeDay(base)) { /* the days before this one, other tests' */ }
+      const links: { id: number }[] = [];
+      for (let i = 0; i < 600; i++) links.push((await storage.links.insert(newLink(`close${i}`))) as { id: number });
+      const clicks = links.map((link, i) => newClick(link.id, base + i * 60_000, { visitorId: `c${i}` }));
+      await storage.clicks.insertBatch(clicks);
+      const roller = new Roller(storage.rollups);
+      await roller.catchUp();
+      const analytics = new RollupAnalytics(storage.rollups);
+      const check = async (when: string) => {
+        const buckets = spans(day.from, day.to, 86_400_000);
+        const mine = naiveReport(clicks.filter((c) => c.linkId === links[0]!.id), day.from, day.to, 'include', buckets);
+        const report = await analytics.report({ linkId: links[0]!.id, ...day, bots: 'include' }, buckets, 5);
+        assert.deepEqual(report.totals, mine.totals, when);
+        assert.deepEqual(report.timeseries, mine.timeseries, when);
+        // All links: 601 visitors are past a sketch's exact count, so their clicks only.
+        const all = await analytics.report({ ...day, bots: 'include' }, buckets, 5);
+        assert.deepEqual(all.timeseries.map((b) => b.clicks), [clicks.length], when);
+      };
+      // Its day rows go in batches, while the day is open: a late click rolled up meanwhile changes
+      // an hour they summed, and the close is refused.
+      const closing = storage.rollups.closeDay(day.to);
+      const late = newClick(links[0]!.id, base + 5000, { visitorId: 'late' });
+      clicks.push(late);
+      await storage.clicks.insertBatch([late]);
+      await roller.step();
+      assert.equal(await closing, false);
+      assert.equal(await storage.rollups.snapshot((tx) => tx.daysClosed()), base);
+      await check('open, with the rows of a refused close');
+      // A link deleted while the day closes (its rows gone, the all-links rows less its clicks).
+      const deleting = storage.rollups.closeDay(day.to);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(await storage.links.delete('close599'), true);
+      clicks.splice(clicks.findIndex((c) => c.linkId === links[599]!.id), 1);
+      await deleting;
+      while (await storage.rollups.closeDay(day.to)) { /* closed */ }
+      assert.equal(await storage.rollups.snapshot((tx) => tx.daysClosed()), day.to);
+      await check('closed');
+    });
+
     it('keeps the first salt of a day and forgets old days', async () => {
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'first'), 'first');
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'second'), 'first');
