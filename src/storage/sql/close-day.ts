@@ -82,7 +82,7 @@ async function fingerprint(db: Kysely<Database>, day: number): Promise<{ count: 
  */
 async function writeDayRows(db: Kysely<Database>, reads: Kysely<Database>, day: number, closed: number): Promise<boolean> {
   // As one string: 200 k ids as rows (objects cloned from the worker) raised RSS by ~100 MB (by hand).
-  const { rows: [list] } = await sql<{ ids: string | null }>`select string_agg(cast(link_id as text), ',') as ids
+  const { rows: [list] } = await sql<{ ids: string | null }>`select string_agg(cast(link_id as text), ',' order by link_id) as ids
     from (select distinct link_id from rollup_periods where level = 'hour' and start >= ${day} and start < ${day + DAY_MS}) d`.execute(reads);
   const links = list?.ids ? list.ids.split(',').map(Number) : [];
   for (const ids of chunks(links, LINKS_PER_READ)) {
