@@ -441,11 +441,11 @@ for (const kind of DATABASE_KINDS) {
 
     it('closes a day of many links a batch at a time, and again once a deletion or a late click beat the close', async () => {
       const base = T0 + 86_400_000 * 200;
-      const days = [0, 1].map((d) => ({ from: base + d * 86_400_000, to: base + (d + 1) * 86_400_000 }));
+      const days = [0, 1, 2, 3].map((d) => ({ from: base + d * 86_400_000, to: base + (d + 1) * 86_400_000 }));
       while (await storage.rollups.closeDay(base)) { /* the days before these, other tests' */ }
       const links: { id: number }[] = [];
       for (let i = 0; i < 600; i++) links.push((await storage.links.insert(newLink(`close${i}`))) as { id: number });
-      const clicks = days.flatMap((day) => links.map((link, i) => newClick(link.id, day.from + i * 60_000, { visitorId: `c${i}`, country: i % 3 ? 'DE' : 'FR' })));
+      const clicks = days.slice(0, 3).flatMap((day) => links.map((link, i) => newClick(link.id, day.from + i * 60_000, { visitorId: `c${i}`, country: i % 3 ? 'DE' : 'FR' })));
       await storage.clicks.insertBatch(clicks);
       const roller = new Roller(storage.rollups);
       await roller.catchUp();
@@ -495,6 +495,15 @@ for (const kind of DATABASE_KINDS) {
       while (await storage.rollups.closeDay(days[1]!.to)) { /* closed */ }
       assert.equal(await storage.rollups.snapshot((tx) => tx.daysClosed()), days[1]!.to);
       await check(days[1]!, 'closed, with a late click');
+      // Clicks of a later day rolled up while a day closes (another node's roller, say) leave it be.
+      const closingAgain = storage.rollups.closeDay(days[2]!.to);
+      await dayRowsWritten(days[2]!);
+      const later = newClick(links[1]!.id, days[3]!.from + 7000);
+      clicks.push(later);
+      await storage.clicks.insertBatch([later]);
+      await roller.step();
+      assert.equal(await closingAgain, true);
+      await check(days[2]!, 'closed while a later day rolled up');
     });
 
     it('keeps the first salt of a day and forgets old days', async () => {
