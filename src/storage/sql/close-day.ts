@@ -40,7 +40,7 @@ export async function closeDay(db: Kysely<Database>, reads: Kysely<Database>, en
   return db.transaction().execute(async (trx) => {
     // First, as rollers and link deletions do: none of them is midway while this runs. Rollers that
     // stepped meanwhile refuse the close only if they wrote the day's hours (the fingerprint): with
-    // several nodes, one of them steps every second under load, and a long close never got through.
+    // several nodes, one of them steps every second under load, and a long close could never get through.
     if (!await moveDaysClosed(trx, closed, day + DAY_MS)) return false;
     const now = await fingerprint(trx, day);
     if (now.count !== seen.count || now.versions !== seen.versions) throw new DayChanged(); // rolls back
