@@ -6,6 +6,7 @@ import { clickLinkIndex } from './2026-11-26T0200-click-link-index.js';
 import { clickCountsByRoller } from './2026-11-26T0300-click-counts-by-roller.js';
 import { linksUpdatedIndex } from './2026-11-26T0400-links-updated-index.js';
 import { dayRollups } from './2026-11-26T0500-day-rollups.js';
+import { dayLinksIndex } from './2026-11-26T0600-day-links-index.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0300-click-counts-by-roller': clickCountsByRoller,
   '2026-11-26T0400-links-updated-index': linksUpdatedIndex,
   '2026-11-26T0500-day-rollups': dayRollups,
+  '2026-11-26T0600-day-links-index': dayLinksIndex,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
