@@ -1,8 +1,10 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { DAY_MS } from '../../core/analytics/rollup.js';
 import { csvCell } from '../../core/clicks/click-csv.js';
 import type { ClickPageQuery, ClickTextPage, ExportFormat } from '../../core/clicks/click-store.js';
 import { CLICK_COLUMNS } from '../../core/clicks/click-view.js';
 import type { Database, SqlDialect } from '../schema.js';
+import { olderThan } from './keyset.js';
 
 // A row's columns after id, code and at, in CLICK_COLUMNS' order.
 const ROW_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
@@ -10,7 +12,6 @@ const BOT_TEXT = sql`case when c.bot = 1 then 'true' else 'false' end`;
 const POSTGRES_TIME = sql`to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 // = + - @ TAB CR, as click-csv.ts's FORMULA_STARTS.
 const FORMULA_STARTS = sql.raw('61, 43, 45, 64, 9, 13');
-const DAY_MS = 86_400_000;
 
 /**
  * A page of a link's clicks written by the database itself, as CSV rows exactly as clickCsvRow
@@ -28,8 +29,7 @@ export async function clickExportPage(
 ): Promise<ClickTextPage> {
   const { linkId, before, limit } = query;
   const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
-  const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>) =>
-    before ? sql`(${at} < ${before.value} or (${at} = ${before.value} and ${id} < ${before.id}))` : sql`1 = 1`;
+  const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>) => (before ? olderThan(at, id, before) : sql`1 = 1`);
   // As list(): the clicks up to the watermark through click_links, the rest by id ("+": by id).
   // A page is two statements, each a round trip to SQLite's read worker: the watermark and whether
   // the range has clicks past it, then the page and its last key.

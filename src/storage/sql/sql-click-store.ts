@@ -1,10 +1,11 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Click, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
 import { chunks } from './chunks.js';
 import { clickExportPage } from './click-export-page.js';
+import { olderThan } from './keyset.js';
 import { addToLinks, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
@@ -140,11 +141,6 @@ export class SqlClickStore implements ClickStore {
     const byId = new Map([...rolledRows, ...recentRows].map((row) => [Number(row.id), toClick(row)]));
     return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, query.limit);
   }
-}
-
-/** Keyset position, newest first: clicks before `before` in (at, id) order. */
-function olderThan(at: RawBuilder<unknown>, id: RawBuilder<unknown>, before: { value: number; id: number }) {
-  return sql<boolean>`(${at} < ${before.value} or (${at} = ${before.value} and ${id} < ${before.id}))`;
 }
 
 export function toRow(c: NewClick): Omit<ClickRow, 'id'> {
