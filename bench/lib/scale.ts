@@ -3,6 +3,7 @@ import { medianBy } from './median.js';
 import { rssMb } from './rss.js';
 import { seedScale, type SeedResult } from './seed.js';
 import type { Started } from './processes.js';
+import type { ExportFormat } from '../../src/core/clicks/click-store.js';
 
 const DAY_MS = 86_400_000;
 const SAMPLES = 15;
@@ -76,7 +77,7 @@ export async function scaleScenario(
 }
 
 /** Streams the export of the last clicks (about a million of them), sampling the server's memory. */
-async function exportRate(server: Started, adminKey: string, seed: SeedResult, format: 'csv' | 'ndjson'): Promise<ExportResult> {
+async function exportRate(server: Started, adminKey: string, seed: SeedResult, format: ExportFormat): Promise<ExportResult> {
   const from = seed.to - Math.round(((seed.to - seed.from) * Math.min(1_000_000, seed.clicks)) / seed.clicks);
   let maxRssMb = rssMb(server.child.pid);
   const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, rssMb(server.child.pid))), 100);
