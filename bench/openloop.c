@@ -2,9 +2,10 @@
 // Request i is due at start + i/rate whatever the server does; its latency counts from then,
 // so a server that falls behind shows it (no coordinated omission, as wrk2 would measure).
 // Traffic as bench/redirect.lua: many links, >1000 user agents, a random client IP per request
-// (X-Forwarded-For), several referrers and languages.
+// (X-Forwarded-For), several referrers and languages, read from the files bench/lib/traffic.ts writes.
 //
-// usage: openloop <port> <rate/s> <seconds> <connections> <codes file>   → one JSON line on stdout
+// usage: openloop <port> <rate/s> <seconds> <connections> <codes> <agents> <referrers> <languages>
+//        → one JSON line on stdout
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -54,38 +55,29 @@ static double percentile(double p) {
 static char *requests[POOL];
 static size_t request_len[POOL];
 
-static void build_requests(const char *codes_file) {
-  static char *codes[100000];
-  size_t ncodes = 0;
-  char line[256];
-  FILE *f = fopen(codes_file, "r");
-  if (!f) { perror("codes"); exit(2); }
-  while (ncodes < 100000 && fgets(line, sizeof line, f)) {
+// Reads up to `max` lines of `path` (newline stripped; empty lines kept) into `into`; answers how many.
+static size_t read_lines(const char *path, char **into, size_t max) {
+  char line[1024];
+  size_t n = 0;
+  FILE *f = fopen(path, "r");
+  if (!f) { perror(path); exit(2); }
+  while (n < max && fgets(line, sizeof line, f)) {
     line[strcspn(line, "\r\n")] = 0;
-    if (*line) codes[ncodes++] = strdup(line);
+    into[n++] = strdup(line);
   }
   fclose(f);
-  static char agents[2000][256];
-  size_t nagents = 0;
-  const char *platforms[] = { "Windows NT 10.0; Win64; x64", "Macintosh; Intel Mac OS X 10_15_7", "X11; Linux x86_64",
-    "Linux; Android 14; Pixel 8", "Linux; Android 13; SM-S911B", "iPad; CPU OS 17_4 like Mac OS X" };
-  for (int p = 0; p < 6; p++)
-    for (int major = 90; major <= 139; major++)
-      for (int build = 0; build <= 3; build++)
-        snprintf(agents[nagents++], 256, "Mozilla/5.0 (%s) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/%d.0.%d.%d Safari/537.36", platforms[p], major, 4000 + major, build);
-  for (int major = 100; major <= 135; major++) {
-    snprintf(agents[nagents++], 256, "Mozilla/5.0 (X11; Linux x86_64; rv:%d.0) Gecko/20100101 Firefox/%d.0", major, major);
-    snprintf(agents[nagents++], 256, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Mobile/15E148 Safari/604.1", major % 6, major % 6);
-  }
-  snprintf(agents[nagents++], 256, "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
-  const char *referrers[] = { "https://www.google.com/", "https://t.co/x1", "https://news.ycombinator.com/item?id=1",
-    "https://www.reddit.com/r/programming/", "https://www.linkedin.com/feed/", "https://duckduckgo.com/", "" };
-  const char *languages[] = { "en-US,en;q=0.9", "de-DE,de;q=0.9,en;q=0.8", "fr-FR,fr;q=0.9", "es-ES,es;q=0.9",
-    "ja-JP,ja;q=0.9", "pt-BR,pt;q=0.9", "zh-CN,zh;q=0.9", "" };
+  if (n == 0) { fprintf(stderr, "%s: empty\n", path); exit(2); }
+  return n;
+}
+
+static void build_requests(char **files) {
+  static char *codes[100000], *agents[10000], *referrers[100], *languages[100];
+  size_t ncodes = read_lines(files[0], codes, 100000), nagents = read_lines(files[1], agents, 10000);
+  size_t nreferrers = read_lines(files[2], referrers, 100), nlanguages = read_lines(files[3], languages, 100);
   srand(12345);
   for (int i = 0; i < POOL; i++) {
     char buf[1024], extra[256] = "";
-    const char *ref = referrers[rand() % 7], *lang = languages[rand() % 8];
+    const char *ref = referrers[rand() % nreferrers], *lang = languages[rand() % nlanguages];
     size_t n = 0;
     if (*ref) n += snprintf(extra + n, sizeof extra - n, "Referer: %s\r\n", ref);
     if (*lang) n += snprintf(extra + n, sizeof extra - n, "Accept-Language: %s\r\n", lang);
@@ -118,11 +110,11 @@ static int complete(const char *buf, size_t got) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 6) { fprintf(stderr, "usage: openloop port rate seconds connections codes\n"); return 2; }
+  if (argc < 9) { fprintf(stderr, "usage: openloop port rate seconds connections codes agents referrers languages\n"); return 2; }
   int port = atoi(argv[1]), nconns = atoi(argv[4]);
   double rate = atof(argv[2]), seconds = atof(argv[3]);
   if (nconns > MAX_CONNS) nconns = MAX_CONNS;
-  build_requests(argv[5]);
+  build_requests(argv + 5);
   int ep = epoll_create1(0);
   static conn_t conns[MAX_CONNS];
   for (int i = 0; i < nconns; i++) {

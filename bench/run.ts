@@ -14,6 +14,8 @@ import { runWrk, type WrkResult } from './lib/wrk.js';
 import { buildOpenLoop, runOpenLoop, type OpenLoopResult } from './lib/openloop.js';
 import { medianBy } from './lib/median.js';
 import { scaleScenario, type ScaleResult } from './lib/scale.js';
+import { runAutocannon, type AutocannonResult } from './lib/autocannon.js';
+import { trafficArgs, writeTraffic } from './lib/traffic.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // This VM's throughput wanders by ±15 % between runs: each figure is the median of a few rounds.
@@ -36,13 +38,13 @@ async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   const work = mkdtempSync(join(tmpdir(), 'linkpulse-bench-'));
   try {
-    const codesFile = join(work, 'codes.txt');
     const codes = Array.from({ length: LINKS }, (_, i) => `b${String(i).padStart(4, '0')}`);
-    writeFileSync(codesFile, `${codes.join('\n')}\n`);
+    const traffic = writeTraffic(work, codes);
     const openLoop = buildOpenLoop(work);
     const load: Load = {
-      closed: (url, seconds) => runWrk({ url, seconds, connections: CONNECTIONS, cpu: LOAD_CPU, script, scriptArgs: [codesFile] }),
-      open: (url, rate) => runOpenLoop(openLoop, { url, rate, seconds: SECONDS, connections: OPEN_LOOP_CONNECTIONS, cpu: LOAD_CPU, codesFile }),
+      closed: (url, seconds) => runWrk({ url, seconds, connections: CONNECTIONS, cpu: LOAD_CPU, script, scriptArgs: trafficArgs(traffic) }),
+      open: (url, rate) => runOpenLoop(openLoop, { url, rate, seconds: SECONDS, connections: OPEN_LOOP_CONNECTIONS, cpu: LOAD_CPU, traffic }),
+      autocannon: (url) => runAutocannon({ url, seconds: SECONDS, connections: CONNECTIONS, cpu: LOAD_CPU, traffic }),
       fixedRate: 0,
       bareUrl: '',
     };
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
       bareOpen = await load.open(bare.url, load.fixedRate);
       load.bareUrl = bare.url;
 
-      plain = await plainReference(join(work, 'plain.db'), codesFile, load);
+      plain = await plainReference(join(work, 'plain.db'), traffic.codes, load);
 
       sqlite = await scenario('sqlite', `sqlite:${join(work, 'bench.db')}`, codes, load);
       const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
 interface Load {
   closed(url: string, seconds: number): Promise<WrkResult>;
   open(url: string, rate: number): Promise<OpenLoopResult>;
+  /** A second load generator, closed loop too: autocannon (Node.js). */
+  autocannon(url: string): Promise<AutocannonResult>;
   fixedRate: number;
   /** The bare server, for the round paired with each LinkPulse round. */
   bareUrl: string;
@@ -113,6 +117,16 @@ interface PairedResult {
   pairs: { bare: number; server: number; ratio: number }[];
   /** The median of the pairs' ratios: the redirect ratio. */
   pairedRatio: number;
+  /** One round under autocannon, against a bare round under autocannon just before it. */
+  underAutocannon: AutocannonPair;
+}
+
+interface AutocannonPair {
+  bare: number;
+  server: number;
+  ratio: number;
+  /** Redirects the server answered in its round (they count towards the no-loss check). */
+  answered: number;
 }
 
 interface ScenarioResult extends PairedResult {
@@ -139,23 +153,25 @@ async function scenario(database: 'sqlite' | 'postgres', url: string, codes: str
     await seedLinks(lp, codes);
     const warmup = await load.closed(lp.url, WARMUP_SECONDS);
     const { redirect, pairs, pairedRatio, measured } = await pairedRounds(lp, load);
+    const underAutocannon = await autocannonPair(lp, load);
     // Half its own maximum first: the fixed rate may overload it, and the backlog would weigh on what follows.
     const atHalfOwn = await load.open(lp.url, redirect.rps / 2);
     const openLoop = { atHalfOwn, atFixedRate: await load.open(lp.url, load.fixedRate) };
-    const answered = [warmup, ...measured].reduce((sum, r) => sum + r.requests - r.failures, 0) + openLoop.atFixedRate.answered + openLoop.atHalfOwn.answered;
+    const answered = [warmup, ...measured].reduce((sum, r) => sum + r.requests - r.failures, 0)
+      + underAutocannon.answered + openLoop.atFixedRate.answered + openLoop.atHalfOwn.answered;
     const noLoss = await checkNoLoss(lp, codes, answered);
     const rssMbAfterLoad = rssMb(lp.child.pid);
     const liveAfterOverload = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
     await settled(lp.child.pid);
     const live = await liveLatency(lp.url, ADMIN_KEY, codes[0] as string, 1000, 200);
-    return { database, redirect, pairs, pairedRatio, openLoop, noLoss, live, liveAfterOverload, rssMbAfterLoad };
+    return { database, redirect, pairs, pairedRatio, underAutocannon, openLoop, noLoss, live, liveAfterOverload, rssMbAfterLoad };
   } finally {
     await lp.stop();
   }
 }
 
 /** Rounds of a server under the closed-loop load, each paired with a bare round just before it. */
-async function pairedRounds(server: Started, load: Load): Promise<PairedResult & { measured: WrkResult[] }> {
+async function pairedRounds(server: Started, load: Load): Promise<Omit<PairedResult, 'underAutocannon'> & { measured: WrkResult[] }> {
   const measured: WrkResult[] = [];
   const pairs: PairedResult['pairs'] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -174,10 +190,21 @@ async function plainReference(database: string, codesFile: string, load: Load): 
   try {
     await load.closed(plain.url, WARMUP_SECONDS);
     const { redirect, pairs, pairedRatio } = await pairedRounds(plain, load);
-    return { redirect, pairs, pairedRatio };
+    return { redirect, pairs, pairedRatio, underAutocannon: await autocannonPair(plain, load) };
   } finally {
     await plain.stop();
   }
+}
+
+/**
+ * The ratio again with autocannon as the load. It saturates well below the bare server's maximum, so
+ * the bare figure it gives is its own limit and every ratio against it looks better than it is.
+ */
+async function autocannonPair(server: Started, load: Load): Promise<AutocannonPair> {
+  await settled(server.child.pid);
+  const bare = await load.autocannon(load.bareUrl);
+  const round = await load.autocannon(server.url);
+  return { bare: Math.round(bare.rps), server: Math.round(round.rps), ratio: Number((round.rps / bare.rps).toFixed(3)), answered: round.answered };
 }
 
 async function rounds(run: () => Promise<WrkResult>): Promise<WrkResult[]> {
@@ -262,6 +289,9 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, plain: PairedResu
     '',
     `plain reference (node:http, group commit, uncached enrichment, no index, no rollups): ratio ${plain.pairedRatio.toFixed(3)} `
       + `(${plain.pairs.map((p) => `${p.server}/${p.bare}`).join(', ')})`,
+    `under autocannon (one round each, against a bare round under autocannon; autocannon, not the bare server, sets the bare figure): `
+      + [['plain', plain.underAutocannon] as const, ...scenarios.map((s) => [s.database, s.underAutocannon] as const)]
+        .map(([name, p]) => `${name} ${p.ratio.toFixed(3)} (${p.server}/${p.bare})`).join(', '),
     ...scenarios.flatMap((s) => [
       `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}; median of the rounds' ratios, `
         + `each against a bare round just before it: ${s.pairs.map((p) => `${p.server}/${p.bare}`).join(', ')})`,

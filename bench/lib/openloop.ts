@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinned } from './processes.js';
+import { trafficArgs, type TrafficFiles } from './traffic.js';
 
 export interface OpenLoopResult {
   readonly rate: number;
@@ -28,9 +29,9 @@ export function buildOpenLoop(dir: string): string {
 }
 
 /** Requests at a fixed arrival rate whatever the server does (see bench/openloop.c). */
-export async function runOpenLoop(binary: string, options: { url: string; rate: number; seconds: number; connections: number; cpu: number; codesFile: string }): Promise<OpenLoopResult> {
+export async function runOpenLoop(binary: string, options: { url: string; rate: number; seconds: number; connections: number; cpu: number; traffic: TrafficFiles }): Promise<OpenLoopResult> {
   const port = new URL(options.url).port;
-  const [bin, args] = pinned(options.cpu, binary, [port, String(Math.round(options.rate)), String(options.seconds), String(options.connections), options.codesFile]);
+  const [bin, args] = pinned(options.cpu, binary, [port, String(Math.round(options.rate)), String(options.seconds), String(options.connections), ...trafficArgs(options.traffic)]);
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
