@@ -2,6 +2,8 @@
 // Map of links, each request's user agent parsed anew, GeoIP, an HMAC visitor id, and every click
 // that arrives in the same turn of the event loop stored in one SQLite transaction before its 302.
 // As cheap as such a server can honestly be: one table, no index, no rollups, no metrics.
+// PLAIN_CACHE_AGENTS=1 keeps each user agent's parse in a Map: the least a server that enriches and
+// stores every click can do.
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -36,6 +38,16 @@ function commit() {
   }
 }
 
+const agents = process.env.PLAIN_CACHE_AGENTS ? new Map() : undefined;
+function parsedAgent(agent) {
+  let parsed = agents?.get(agent);
+  if (!parsed) {
+    parsed = { ...new UAParser(agent).getResult(), bot: isbot(agent) };
+    agents?.set(agent, parsed);
+  }
+  return parsed;
+}
+
 function hostOf(referrer) {
   try { return new URL(referrer).hostname; } catch { return null; }
 }
@@ -48,12 +60,12 @@ const server = http.createServer((req, res) => {
   }
   const agent = req.headers['user-agent'] ?? '';
   const ip = (req.headers['x-forwarded-for']?.split(',')[0] ?? req.socket.remoteAddress ?? '').trim();
-  const ua = new UAParser(agent).getResult();
+  const ua = parsedAgent(agent);
   const referrer = req.headers.referer ?? null;
   const language = req.headers['accept-language']?.split(/[,;]/)[0] || null;
   const visitorId = createHmac('sha256', salt).update(`${ip}|${agent}`).digest('base64url').slice(0, 22);
   const row = [link.id, Date.now(), ip, geoip.get(ip)?.country_code ?? null, ua.browser.name ?? null, ua.os.name ?? null,
-    ua.device.type ?? 'desktop', isbot(agent) ? 1 : 0, referrer, referrer && hostOf(referrer), language, agent, visitorId];
+    ua.device.type ?? 'desktop', ua.bot ? 1 : 0, referrer, referrer && hostOf(referrer), language, agent, visitorId];
   if (waiting.push({ res, url: link.url, row }) === 1) setImmediate(commit);
 });
 server.listen(0, '127.0.0.1', () => {

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     let bareResult: WrkResult;
     let bareOpen: OpenLoopResult;
     let plain: PairedResult;
+    let plainCached: PairedResult;
     let sqlite: ScenarioResult;
     let postgres: ScenarioResult | undefined;
     try {
@@ -65,7 +66,8 @@ async function main(): Promise<void> {
       bareOpen = await load.open(bare.url, load.fixedRate);
       load.bareUrl = bare.url;
 
-      plain = await plainReference(join(work, 'plain.db'), traffic.codes, load);
+      plain = await plainReference(join(work, 'plain.db'), traffic.codes, load, false);
+      plainCached = await plainReference(join(work, 'plain-cached.db'), traffic.codes, load, true);
 
       sqlite = await scenario('sqlite', `sqlite:${join(work, 'bench.db')}`, codes, load);
       const postgresServer = process.env.BENCH_POSTGRES_URL ?? process.env.LINKPULSE_TEST_POSTGRES_URL;
@@ -87,12 +89,13 @@ async function main(): Promise<void> {
       settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, links: LINKS, pinned: { server: SERVER_CPU, load: LOAD_CPU } },
       bare: { ...bareResult, openLoop: bareOpen },
       plain,
+      plainCachedAgents: plainCached,
       sqlite: { ...sqlite, ratio: ratio(sqlite), target: 0.7 },
       ...(postgres && { postgres: { ...postgres, ratio: ratio(postgres), target: 0.5 } }),
       ...(scale && { scale }),
     };
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    printTable(bareResult, bareOpen, plain, [sqlite, ...(postgres ? [postgres] : [])], ratio);
+    printTable(bareResult, bareOpen, { plain, plainCached }, [sqlite, ...(postgres ? [postgres] : [])], ratio);
     if (scale) printScale(scale);
     if (!postgres) process.stdout.write('(PostgreSQL not measured: set BENCH_POSTGRES_URL=postgres://… to include it)\n');
     if (sqlite.noLoss.lost > 0 || (postgres?.noLoss.lost ?? 0) > 0) process.exitCode = 1;
@@ -184,9 +187,14 @@ async function pairedRounds(server: Started, load: Load): Promise<Omit<PairedRes
   return { redirect: median(measured), pairs, pairedRatio: medianBy(pairs, (p) => p.ratio)?.ratio ?? 0, measured };
 }
 
-/** The issue's yardstick for the ratio: a plain server with group commit and uncached enrichment. */
-async function plainReference(database: string, codesFile: string, load: Load): Promise<PairedResult> {
-  const plain = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/plain-server.mjs')], { PLAIN_DB: database, PLAIN_CODES: codesFile });
+/**
+ * The issue's yardstick for the ratio: a plain server with group commit and uncached enrichment; with
+ * `cacheAgents`, its user agents' parses cached (the least a server that enriches and stores can do).
+ */
+async function plainReference(database: string, codesFile: string, load: Load, cacheAgents: boolean): Promise<PairedResult> {
+  const plain = await startServer(SERVER_CPU, process.execPath, [join(root, 'bench/plain-server.mjs')], {
+    PLAIN_DB: database, PLAIN_CODES: codesFile, ...(cacheAgents && { PLAIN_CACHE_AGENTS: '1' }),
+  });
   try {
     await load.closed(plain.url, WARMUP_SECONDS);
     const { redirect, pairs, pairedRatio } = await pairedRounds(plain, load);
@@ -269,7 +277,7 @@ async function checkNoLoss(server: Started, codes: string[], answered: number): 
   };
 }
 
-function printTable(bare: WrkResult, bareOpen: OpenLoopResult, plain: PairedResult, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
+function printTable(bare: WrkResult, bareOpen: OpenLoopResult, { plain, plainCached }: { plain: PairedResult; plainCached: PairedResult }, scenarios: ScenarioResult[], ratio: (r: ScenarioResult) => number): void {
   const row = (name: string, r: WrkResult) =>
     `${name.padEnd(30)} ${r.rps.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.failures + r.socketErrors).padStart(7)}`;
   const open = (name: string, r: OpenLoopResult) =>
@@ -278,6 +286,7 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, plain: PairedResu
     `${'redirect (closed loop)'.padEnd(30)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
     row('bare node:http 302', bare),
     row('plain: commit, uncached UA', plain.redirect),
+    row('plain: commit, cached UA', plainCached.redirect),
     ...scenarios.map((s) => row(`LinkPulse on ${s.database}`, s.redirect)),
     '',
     `${'redirect (open loop, fixed arrival rate)'.padEnd(44)} ${'rate'.padStart(7)} ${'answered/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'late/err'.padStart(9)}`,
@@ -289,8 +298,10 @@ function printTable(bare: WrkResult, bareOpen: OpenLoopResult, plain: PairedResu
     '',
     `plain reference (node:http, group commit, uncached enrichment, no index, no rollups): ratio ${plain.pairedRatio.toFixed(3)} `
       + `(${plain.pairs.map((p) => `${p.server}/${p.bare}`).join(', ')})`,
+    `plain with its user agents' parses cached (the least a server that enriches and stores every click can do): `
+      + `ratio ${plainCached.pairedRatio.toFixed(3)} (${plainCached.pairs.map((p) => `${p.server}/${p.bare}`).join(', ')})`,
     `under autocannon (one round each, against a bare round under autocannon; autocannon, not the bare server, sets the bare figure): `
-      + [['plain', plain.underAutocannon] as const, ...scenarios.map((s) => [s.database, s.underAutocannon] as const)]
+      + [['plain', plain.underAutocannon] as const, ['plain, cached UA', plainCached.underAutocannon] as const, ...scenarios.map((s) => [s.database, s.underAutocannon] as const)]
         .map(([name, p]) => `${name} ${p.ratio.toFixed(3)} (${p.server}/${p.bare})`).join(', '),
     ...scenarios.flatMap((s) => [
       `${s.database}: ratio ${ratio(s).toFixed(3)} (target ${s.database === 'sqlite' ? '0.70' : '0.50'}; median of the rounds' ratios, `
