@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pinned } from './processes.js';
+import { outputOf, pinned } from './processes.js';
 import { trafficArgs, type TrafficFiles } from './traffic.js';
 
 export interface AutocannonResult {
@@ -18,11 +17,5 @@ const script = fileURLToPath(new URL('../autocannon-load.mjs', import.meta.url))
 /** Runs autocannon in its own process (closed loop, as wrk), pinned like wrk. */
 export async function runAutocannon(options: { url: string; seconds: number; connections: number; cpu: number; traffic: TrafficFiles }): Promise<AutocannonResult> {
   const [bin, args] = pinned(options.cpu, process.execPath, [script, options.url, String(options.seconds), String(options.connections), ...trafficArgs(options.traffic)]);
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (c: Buffer) => { text += c.toString(); });
-    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`autocannon exited ${code}: ${text}`))));
-  });
-  return JSON.parse(output) as AutocannonResult;
+  return JSON.parse(await outputOf(bin, args, 'autocannon')) as AutocannonResult;
 }

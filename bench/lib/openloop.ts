@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pinned } from './processes.js';
+import { outputOf, pinned } from './processes.js';
 import { trafficArgs, type TrafficFiles } from './traffic.js';
 
 export interface OpenLoopResult {
@@ -32,11 +32,5 @@ export function buildOpenLoop(dir: string): string {
 export async function runOpenLoop(binary: string, options: { url: string; rate: number; seconds: number; connections: number; cpu: number; traffic: TrafficFiles }): Promise<OpenLoopResult> {
   const port = new URL(options.url).port;
   const [bin, args] = pinned(options.cpu, binary, [port, String(Math.round(options.rate)), String(options.seconds), String(options.connections), ...trafficArgs(options.traffic)]);
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (c: Buffer) => { text += c.toString(); });
-    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`openloop exited ${code}: ${text}`))));
-  });
-  return JSON.parse(output) as OpenLoopResult;
+  return JSON.parse(await outputOf(bin, args, 'openloop')) as OpenLoopResult;
 }

@@ -32,6 +32,16 @@ export async function startServer(cpu: number, command: string, args: string[], 
   };
 }
 
+/** Runs a load generator to its end; resolves with what it printed on stdout, rejects if it failed. */
+export function outputOf(command: string, args: string[], name: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => { text += c.toString(); });
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${name} exited ${code}: ${text}`))));
+  });
+}
+
 export function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
