@@ -21,7 +21,7 @@ const LANGUAGES = ['en-US,en;q=0.9', 'de-DE,de;q=0.9,en;q=0.8', 'fr-FR,fr;q=0.9'
   'ja-JP,ja;q=0.9', 'pt-BR,pt;q=0.9', 'zh-CN,zh;q=0.9', ''];
 
 /** Over 1 000 distinct user agents, so no cache of parsed agents can flatter the figures; two of them bots. */
-export function userAgents(): string[] {
+function userAgents(): string[] {
   const agents: string[] = [];
   for (const platform of PLATFORMS) {
     for (let major = 90; major <= 139; major++) {
