@@ -6,6 +6,7 @@ import { yieldToEventLoop } from '../../core/shared/time-slices.js';
 import type { Database } from '../schema.js';
 import { addEncodedDims, encodeDims } from './rollup-dims.js';
 import { chunks } from './chunks.js';
+import { upsertPeriods } from './period-upsert.js';
 
 // Links whose hours of the day are read and summed at a time.
 const LINKS_PER_READ = 200;
@@ -116,16 +117,6 @@ async function upsertWhileOpen(trx: Transaction<Database>, rows: readonly DayRow
   const held = await trx.updateTable('rollup_state').set((eb) => ({ days_closed: eb.ref('days_closed') }))
     .where('id', '=', 1).where('days_closed', '=', closed).executeTakeFirst();
   if (Number(held.numUpdatedRows) !== 1) return false;
-  for (const chunk of chunks(rows)) {
-    await trx.insertInto('rollup_periods').values(chunk)
-      .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
-        clicks: eb.ref('excluded.clicks'),
-        visitors: eb.ref('excluded.visitors'),
-        sketch: eb.ref('excluded.sketch'),
-        dims: eb.ref('excluded.dims'),
-        version: eb(eb.ref('rollup_periods.version'), '+', 1),
-      })))
-      .execute();
-  }
+  for (const chunk of chunks(rows)) await upsertPeriods(trx, chunk, 'bump');
   return true;
 }

@@ -11,6 +11,7 @@ import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
 import { chunks } from './chunks.js';
 import { closeDay, readDaysClosed } from './close-day.js';
 import { addDims, addEncodedDims, decodeDims, encodeDims } from './rollup-dims.js';
+import { upsertPeriods } from './period-upsert.js';
 
 // Click batches hold this lock shared; the roller takes it alone for an instant to learn which ids
 // are committed (PostgreSQL hands out ids before commit, so a lower id may still be in flight).
@@ -39,16 +40,7 @@ export type PeriodWriter = (rows: readonly RollupPeriodsTable[], trx: Transactio
 const writePeriods: PeriodWriter = async (rows, trx) => {
   let written = 0;
   for (const chunk of chunks(rows)) {
-    const result = await trx.insertInto('rollup_periods').values(chunk)
-      .onConflict((oc) => oc.columns(['link_id', 'level', 'start', 'bot']).doUpdateSet((eb) => ({
-        clicks: eb.ref('excluded.clicks'),
-        visitors: eb.ref('excluded.visitors'),
-        sketch: eb.ref('excluded.sketch'),
-        dims: eb.ref('excluded.dims'),
-        version: eb.ref('excluded.version'),
-      })).where((eb) => eb('rollup_periods.version', '=', eb(eb.ref('excluded.version'), '-', 1))))
-      .executeTakeFirst();
-    written += Number(result.numInsertedOrUpdatedRows);
+    written += await upsertPeriods(trx, chunk, 'next-only');
     // Between statements, let the event loop take requests (their clicks queue for the connection).
     await yieldToEventLoop();
   }
