@@ -78,15 +78,17 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     writeConcurrency: storage.kind === 'postgres' ? 2 : 1,
     onStored: (clicks) => roller.feed(clicks),
   });
+  // Every link lives on the base URL's host (the `domain` dimension of reports).
+  const domain = new URL(config.baseUrl).host;
   return {
     config,
     log,
     clock,
     storage,
     links,
-    clickQueries: new ClickQueryService(storage.clicks, links, clock),
+    clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
-    stats: new StatsService(new RollupAnalytics(storage.rollups), links, clock),
+    stats: new StatsService(new RollupAnalytics(storage.rollups), storage.scan, links, clock, domain),
     roller,
     keys: new ApiKeyService(storage.keys, clock, config.adminKey),
     bus,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { Reader, type Response } from 'maxmind';
-import type { GeoLookup } from '../core/clicks/enrichment.js';
+import type { GeoLookup, GeoPlace } from '../core/clicks/enrichment.js';
 
 const require = createRequire(import.meta.url);
 
@@ -11,35 +12,68 @@ export function bundledCountryDatabase(): string {
   return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
 }
 
-type CountryRecord = Response & {
-  country_code?: string;
-  country?: { iso_code?: string };
+/** Nowhere known: one object for every such lookup, frozen since it is shared. */
+export const NO_PLACE: GeoPlace = Object.freeze({ country: null, region: null, city: null });
+
+export const MAX_CITY_LENGTH = 100;
+
+// What a file may hold is not ours to trust: every field read is checked, hence `unknown`.
+type PlaceRecord = Response & {
+  country_code?: unknown;
+  country?: { iso_code?: unknown };
+  subdivisions?: readonly { iso_code?: unknown }[];
+  city?: { names?: { en?: unknown } };
 };
 
 /** Reads an .mmdb into memory once; lookups are then synchronous and fast. */
 export class MmdbGeoLookup implements GeoLookup {
-  private readonly reader: Reader<CountryRecord>;
+  private readonly reader: Reader<PlaceRecord>;
   private readonly ipv4Only: boolean;
+  // The reader hands back the same record object while its cache holds it: build its place once. A
+  // WeakMap lets a place go with its record when the cache drops that.
+  private readonly places = new WeakMap<object, GeoPlace>();
 
   constructor(path: string) {
     // Decoded records by their place in the file: a country file has a few hundred of them, so a
     // lookup need not build a new record for every click (a City file has more: hence the bound).
     const records = new LRUCache<string | number, object>({ max: 10_000 });
-    this.reader = new Reader<CountryRecord>(readFileSync(path), { cache: records });
+    this.reader = new Reader<PlaceRecord>(readFileSync(path), { cache: records });
     this.ipv4Only = this.reader.metadata.ipVersion === 4;
   }
 
-  country(ip: string): string | null {
-    // An IPv4-only file answers IPv6 lookups with nonsense rather than nothing.
-    if (this.ipv4Only && ip.includes(':')) return null;
-    let record: CountryRecord | null;
+  locate(ip: string): GeoPlace {
+    // The reader does not validate: it reads "81.2.69" as 81.2.69.0 and "8.8.8.8 " as 8.8.8.8. And an
+    // IPv4-only file answers IPv6 lookups with nonsense rather than nothing.
+    const version = isIP(ip);
+    if (version === 0 || (version === 6 && this.ipv4Only)) return NO_PLACE;
+    let record: PlaceRecord | null;
     try {
       record = this.reader.get(ip);
     } catch {
-      return null; // not an IP address
+      return NO_PLACE; // a damaged file: no place rather than a failed redirect
     }
-    // ip-location-db files say `country_code`; MaxMind's GeoLite2/City files say `country.iso_code`.
-    const code = record?.country_code ?? record?.country?.iso_code;
-    return typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? code : null;
+    if (typeof record !== 'object' || record === null) return NO_PLACE;
+    let place = this.places.get(record);
+    if (place === undefined) this.places.set(record, (place = placeOf(record)));
+    return place;
   }
+}
+
+function placeOf(record: PlaceRecord): GeoPlace {
+  // ip-location-db files say `country_code`; MaxMind's GeoLite2/GeoIP2 files say `country.iso_code`.
+  const code = record.country_code ?? record.country?.iso_code;
+  const country = typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? code : null;
+  // ISO 3166-2 codes are the country's and up to 3 letters or digits: "DE-BE", "FR-75", "GB-ENG".
+  const subdivision = record.subdivisions?.[0]?.iso_code;
+  const region = country !== null && typeof subdivision === 'string' && /^[A-Z0-9]{1,3}$/.test(subdivision) ? `${country}-${subdivision}` : null;
+  const name = record.city?.names?.en;
+  const city = typeof name === 'string' ? cityName(name) : null;
+  return country === null && region === null && city === null ? NO_PLACE : Object.freeze({ country, region, city });
+}
+
+function cityName(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed.length <= MAX_CITY_LENGTH) return trimmed === '' ? null : trimmed;
+  // Cut between code points: half a surrogate pair is not text a database would store.
+  return Array.from(trimmed).slice(0, MAX_CITY_LENGTH).join('').trimEnd();
 }

@@ -1,3 +1,4 @@
+import type { ClickScan } from './analytics/click-scan.js';
 import type { RollupStore } from './analytics/rollup-store.js';
 import type { ClickStore, SaltStore } from './clicks/click-store.js';
 import type { ApiKeyStore } from './keys/api-key.js';
@@ -9,6 +10,7 @@ export interface Storage {
   readonly links: LinkStore;
   readonly clicks: ClickStore;
   readonly rollups: RollupStore;
+  readonly scan: ClickScan;
   readonly salts: SaltStore;
   readonly keys: ApiKeyStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */

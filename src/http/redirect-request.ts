@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RedirectRequest } from '../core/clicks/click-recorder.js';
 import type { Link } from '../core/links/link.js';
+import { searchOf } from '../core/clicks/campaign.js';
 import { withForwardedQuery } from '../core/links/target-url.js';
 import { GoneError, NotFoundError, UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
@@ -22,7 +23,7 @@ export interface IncomingRedirect {
 export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link, request: IncomingRedirect): Promise<string> {
   if (request.method !== 'HEAD') {
     try {
-      await lp.recorder.record(link, redirectRequest(request.ip, request.headers));
+      await lp.recorder.record(link, redirectRequest(request));
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof GoneError) throw error;
       lp.log.error({ err: error }, 'click could not be stored');
@@ -30,16 +31,16 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
     }
     metrics.clicksStored.inc();
   }
-  const queryAt = request.url.indexOf('?');
-  return withForwardedQuery(link.url, safeSearch(queryAt === -1 ? '' : request.url.slice(queryAt)));
+  return withForwardedQuery(link.url, safeSearch(searchOf(request.url)));
 }
 
-function redirectRequest(ip: string, headers: IncomingHttpHeaders): RedirectRequest {
+function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectRequest {
   return {
     ip: ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''),
     userAgent: headers['user-agent'],
     referer: headers.referer,
     acceptLanguage: headers['accept-language'],
+    search: searchOf(url),
   };
 }
 

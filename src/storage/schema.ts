@@ -39,6 +39,14 @@ export interface ClicksTable {
   language: string | null;
   user_agent: string | null;
   visitor_id: string;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  region: string | null;
+  city: string | null;
+  target: string | null;
 }
 
 export interface VisitorSaltsTable {

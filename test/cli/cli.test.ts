@@ -54,7 +54,7 @@ describe('linkpulse CLI', () => {
     const lp = await createLinkPulse(loadConfig({ LINKPULSE_DATABASE_URL: env.LINKPULSE_DATABASE_URL }));
     const link = await lp.links.get('cli1');
     for (const ua of ['=cmd|calc', 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0']) {
-      await lp.recorder.record(link, { ip: '81.2.69.142', userAgent: ua, referer: 'https://t.co/a', acceptLanguage: 'en' });
+      await lp.recorder.record(link, { ip: '81.2.69.142', userAgent: ua, referer: 'https://t.co/a', acceptLanguage: 'en', search: '?utm_source=cli' });
     }
     await lp.close();
     assert.match(run('stats', 'cli1').stdout, /cli1: 2 clicks/);

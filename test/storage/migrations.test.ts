@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from '../../src/storage/migrations/index.js';
 import { openStorage } from '../../src/storage/open-storage.js';
+import { NO_CAMPAIGN_PLACE_TARGET } from '../helpers/click-fields.js';
 import { DATABASE_KINDS, type TestDatabase } from '../helpers/databases.js';
 
 // A database as the rollups migration left it: clicks indexed by link in their table, exact counts.
@@ -53,7 +54,7 @@ for (const kind of DATABASE_KINDS) {
         // b's budget goes on from its exact count: 8 more clicks, not 9.
         const outcomes = await storage.clicks.insertBatch(Array.from({ length: 9 }, (_, i) => ({
           linkId: b.id, at: 800 + i, ip: null, country: null, browser: null, os: null, device: 'desktop' as const, bot: false,
-          referrer: null, referrerHost: null, language: null, userAgent: null, visitorId: 'w',
+          referrer: null, referrerHost: null, language: null, userAgent: null, visitorId: 'w', ...NO_CAMPAIGN_PLACE_TARGET,
         })));
         assert.equal(outcomes.filter((o) => typeof o === 'object').length, 8);
       } finally {

@@ -10,6 +10,7 @@ function event(id: number, userAgent: string): ClickRecorded {
     click: {
       id, linkId: 1 + (id % 7), at: 1_790_000_000_000 + id, ip: '203.0.113.9', country: 'FR', browser: 'Firefox', os: 'Linux',
       device: 'desktop', bot: false, referrer: 'https://t.co/x', referrerHost: 't.co', language: 'fr', userAgent, visitorId: `v${id}`,
+      utmSource: 'mail', utmMedium: null, utmCampaign: 'spring', utmTerm: null, utmContent: null, region: 'FR-IDF', city: 'Paris', target: 'https://example.com/"q"',
     },
   };
 }

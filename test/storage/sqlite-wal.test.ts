@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { openStorage } from '../../src/storage/open-storage.js';
+import { NO_CAMPAIGN_PLACE_TARGET } from '../helpers/click-fields.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 it('checkpoints the SQLite WAL in the background, not in the committing connection', async () => {
@@ -21,7 +22,7 @@ it('checkpoints the SQLite WAL in the background, not in the committing connecti
     for (let batch = 0; batch < 20; batch++) {
       await storage.clicks.insertBatch(Array.from({ length: 200 }, (_, i) => ({
         linkId: link.id, at: batch * 1000 + i, ip: '203.0.113.1', country: 'DE', browser: 'Firefox', os: 'Linux', device: 'desktop' as const,
-        bot: false, referrer: null, referrerHost: null, language: 'de', userAgent: 'x'.repeat(500), visitorId: `v${batch}-${i}`,
+        bot: false, referrer: null, referrerHost: null, language: 'de', userAgent: 'x'.repeat(500), visitorId: `v${batch}-${i}`, ...NO_CAMPAIGN_PLACE_TARGET,
       })));
     }
     assert.ok(statSync(`${path}-wal`).size > 2_000_000, 'the clicks are in the WAL');

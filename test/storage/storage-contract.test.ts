@@ -8,6 +8,7 @@ import type { Storage } from '../../src/core/storage.js';
 import { Roller } from '../../src/core/analytics/roller.js';
 import { RollupAnalytics } from '../../src/core/analytics/rollup-analytics.js';
 import { ALL_LINKS } from '../../src/core/analytics/rollup.js';
+import { NO_CAMPAIGN_PLACE_TARGET } from '../helpers/click-fields.js';
 import { DATABASE_KINDS, openTestStorage, postgresServerUrl } from '../helpers/databases.js';
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -22,7 +23,7 @@ function newLink(code: string, overrides: Partial<NewLink> = {}): NewLink {
 function newClick(linkId: number, at: number, overrides: Partial<NewClick> = {}): NewClick {
   return {
     linkId, at, ip: '203.0.113.7', country: 'DE', browser: 'Firefox', os: 'Linux', device: 'desktop', bot: false,
-    referrer: 'https://news.example/x', referrerHost: 'news.example', language: 'de', userAgent: 'UA', visitorId: 'v1', ...overrides,
+    referrer: 'https://news.example/x', referrerHost: 'news.example', language: 'de', userAgent: 'UA', visitorId: 'v1', ...NO_CAMPAIGN_PLACE_TARGET, ...overrides,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ClickFilter } from '../clicks/click-store.js';
-import { DIMENSIONS, type BucketCount, type Dimension, type KeyCount, type LinkCount, type Totals } from './analytics-store.js';
+import { byClicks, DIMENSIONS, type BucketCount, type Dimension, type KeyCount, type LinkCount, type Totals } from './analytics-store.js';
 import { ALL_LINKS, DAY_MS, HOUR_MS, startOf } from './rollup.js';
 import { isRawHour, planRollups, type RollupPlan } from './rollup-plan.js';
 import type { PeriodRow, RawClick, RollupReadTx, RollupStore, Span } from './rollup-store.js';
@@ -59,6 +59,23 @@ export class RollupAnalytics {
         })
         .sort((a, b) => b.clicks - a.clicks || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
         .slice(0, limit);
+    });
+  }
+
+  /** Clicks per tag of their links (a click counts for each tag of its link; null: links without tags). */
+  tags(filter: ClickFilter, limit: number): Promise<KeyCount[]> {
+    const plan = planRollups(filter.from, filter.to);
+    return this.store.snapshot(async (tx) => {
+      const watermark = await tx.watermark();
+      const raw = await tx.raw(undefined, plan.rawSpans, watermark, filter, filter.bots, false);
+      const perLink = new Map<number, number>();
+      for (const click of raw.clicks) perLink.set(click.linkId, (perLink.get(click.linkId) ?? 0) + 1);
+      const counts = new Map<string | null, number>();
+      const add = (tag: string | null, clicks: number) => counts.set(tag, (counts.get(tag) ?? 0) + clicks);
+      for (const row of await tx.tagClicks(plan.rolledSpans, filter.bots)) add(row.tag, row.clicks);
+      const tags = await tx.linkTags([...perLink.keys()]);
+      for (const [linkId, clicks] of perLink) for (const tag of tags.get(linkId) ?? [null]) add(tag, clicks);
+      return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks })).sort(byClicks).slice(0, limit);
     });
   }
 }
@@ -194,7 +211,7 @@ class ReportData {
     return [...(this.keyCounts.get(dimension) ?? [])]
       .filter(([, clicks]) => clicks > 0)
       .map(([key, clicks]) => ({ key, clicks }))
-      .sort((a, b) => b.clicks - a.clicks || byKey(a.key, b.key))
+      .sort(byClicks)
       .slice(0, limit);
   }
 
@@ -257,12 +274,4 @@ function subtract(spans: readonly Span[], holes: readonly Span[]): Span[] {
 /** Visitors of bots and humans are apart (the user agent is part of the id): they add up. */
 function total(rows: readonly PeriodRow[] | undefined): number {
   return (rows ?? []).reduce((sum, row) => sum + row.visitors, 0);
-}
-
-/** Unknown (null) last, then alphabetical: the order both databases used to give. */
-function byKey(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
 }

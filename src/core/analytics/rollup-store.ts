@@ -63,6 +63,10 @@ export interface RollupReadTx {
   keys(linkId: number, spans: readonly Span[], bots: BotFilter, level: Level): Promise<KeyRow[]>;
   /** Codes of the links that still exist among `ids`. */
   linkCodes(ids: readonly number[]): Promise<Map<number, string>>;
+  /** Rolled clicks per tag of their links over the periods (null: links without tags). */
+  tagClicks(spans: readonly Span[], bots: BotFilter): Promise<{ tag: string | null; clicks: number }[]>;
+  /** The tags of the links among `ids` that have any. */
+  linkTags(ids: readonly number[]): Promise<Map<number, string[]>>;
   /** Rolled clicks per link over the periods: the `limit` most clicked, and those of `include`. */
   topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]>;
 }

@@ -1,4 +1,5 @@
-import { DIMENSIONS, type Dimension } from './analytics-store.js';
+import type { Click } from '../clicks/click.js';
+import { CLICK_DIMENSIONS, DIMENSIONS, type ClickField, type Dimension } from './analytics-store.js';
 import { VisitorSketch, visitorHash } from './visitor-sketch.js';
 
 export const HOUR_MS = 3_600_000;
@@ -7,19 +8,7 @@ export const DAY_MS = 86_400_000;
 export const ALL_LINKS = 0;
 
 /** What a rollup needs of a click. */
-export interface RollupClick {
-  readonly id: number;
-  readonly linkId: number;
-  readonly at: number;
-  readonly bot: boolean;
-  readonly visitorId: string;
-  readonly country: string | null;
-  readonly referrerHost: string | null;
-  readonly browser: string | null;
-  readonly os: string | null;
-  readonly device: string;
-  readonly language: string | null;
-}
+export type RollupClick = Pick<Click, 'id' | 'linkId' | 'at' | 'bot' | 'visitorId' | ClickField>;
 
 /** Rollups are hourly; closed UTC days also keep a day row, the sum (and sketch union) of its hours. */
 export type Level = 'hour' | 'day';
@@ -40,14 +29,7 @@ export interface RollupDelta {
 }
 
 export function keyOf(click: RollupClick, dimension: Dimension): string | null {
-  switch (dimension) {
-    case 'countries': return click.country;
-    case 'referrers': return click.referrerHost;
-    case 'browsers': return click.browser;
-    case 'os': return click.os;
-    case 'devices': return click.device;
-    case 'languages': return click.language;
-  }
+  return click[CLICK_DIMENSIONS[dimension]];
 }
 
 

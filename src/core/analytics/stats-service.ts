@@ -2,16 +2,24 @@ import type { ClickFilter } from '../clicks/click-store.js';
 import type { Clock } from '../shared/clock.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import type { LinkService } from '../links/link-service.js';
-import type { KeyCount, LinkCount, Totals } from './analytics-store.js';
+import { type BucketCount, type Dimension, type KeyCount, type Totals } from './analytics-store.js';
+import type { ClickScan } from './click-scan.js';
+import { echoFilters, forDomain, hasFilters, parseFilters, refuseUnknown, type ClickFilters, type Filters } from './filters.js';
 import type { RollupAnalytics } from './rollup-analytics.js';
 import { checkBots, checkTimeZone, parseTimeParam } from './range.js';
 import { buckets, defaultInterval, estimatedBuckets, INTERVALS, type Interval } from './time-buckets.js';
+import { localTime, instantOf } from './time-zone.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_MS = 30 * DAY_MS;
 export const MAX_BUCKETS = 1000;
-export const BREAKDOWN_LIMIT = 20;
+export const DEFAULT_BREAKDOWN_LIMIT = 10;
+export const MAX_BREAKDOWN_LIMIT = 1000;
 export const TOP_LINKS_LIMIT = 10;
+export const COMPARISONS = ['previous', 'year'] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+
+const STATS_PARAMETERS = ['from', 'to', 'interval', 'tz', 'bots', 'limit', 'compare'];
 
 export interface StatsRequest {
   readonly from?: string | undefined;
@@ -19,80 +27,129 @@ export interface StatsRequest {
   readonly interval?: string | undefined;
   readonly tz?: string | undefined;
   readonly bots?: string | undefined;
+  readonly limit?: number | string | undefined;
+  readonly compare?: string | undefined;
+  /** Filters: one parameter per dimension (filters.ts). */
+  readonly [filter: string]: unknown;
 }
 
-export interface StatsReport {
+type Series = { t: string; clicks: number; uniqueVisitors: number }[];
+
+export type StatsReport = {
   readonly code: string | null;
   readonly from: string;
   readonly to: string;
   readonly interval: Interval;
   readonly tz: string;
   readonly bots: ClickFilter['bots'];
+  readonly filters: Record<string, string[]>;
   readonly totals: Totals;
-  readonly timeseries: { t: string; clicks: number; uniqueVisitors: number }[];
-  readonly countries: KeyCount[];
-  readonly referrers: KeyCount[];
-  readonly browsers: KeyCount[];
-  readonly os: KeyCount[];
-  readonly devices: KeyCount[];
-  readonly languages: KeyCount[];
-  readonly topLinks?: LinkCount[];
-}
+  readonly timeseries: Series;
+  readonly domains?: KeyCount[];
+  readonly tags?: KeyCount[];
+  readonly topLinks?: { code: string; clicks: number }[];
+  readonly previous?: { from: string; to: string; totals: Totals; timeseries: Series };
+} & Record<Dimension, KeyCount[]>;
 
-interface ParsedRequest {
+interface Question {
   readonly from: number;
   readonly to: number;
   readonly interval: Interval;
   readonly tz: string;
   readonly bots: ClickFilter['bots'];
+  readonly filters: ClickFilters;
+  /** As the request said them, echoed. */
+  readonly applied: Filters;
+  readonly limit: number;
+  readonly compare: Comparison | undefined;
 }
 
-/** The analytics report of one link, or of all links. */
+interface Answer {
+  readonly totals: Totals;
+  readonly timeseries: BucketCount[];
+  readonly breakdowns: Record<Dimension, KeyCount[]>;
+  readonly tags?: KeyCount[];
+  readonly topLinks?: { code: string; clicks: number }[];
+}
+
+/**
+ * The analytics report of one link, or of all links. Unfiltered, it reads the rollups; filtered,
+ * the database answers from the raw clicks (ClickScan).
+ */
 export class StatsService {
   constructor(
     private readonly analytics: RollupAnalytics,
+    private readonly scan: ClickScan,
     private readonly links: LinkService,
     private readonly clock: Clock,
+    /** The host every link lives on (the `domain` dimension). */
+    private readonly domain: string,
   ) {}
 
   async forLink(code: string, request: StatsRequest): Promise<StatsReport> {
-    const parsed = this.parse(request);
+    const question = this.parse(request);
     const link = await this.links.find(code);
-    return this.report(link.code, { linkId: link.id, from: parsed.from, to: parsed.to, bots: parsed.bots }, parsed);
+    return this.report(link.code, link.id, question);
   }
 
   async overall(request: StatsRequest): Promise<StatsReport> {
-    const parsed = this.parse(request);
-    const filter: ClickFilter = { from: parsed.from, to: parsed.to, bots: parsed.bots };
-    const [report, topLinks] = await Promise.all([
-      this.report(null, filter, parsed),
-      this.analytics.topLinks(filter, TOP_LINKS_LIMIT),
-    ]);
-    return { ...report, topLinks };
+    return this.report(null, undefined, this.parse(request));
   }
 
-  private async report(code: string | null, filter: ClickFilter, parsed: ParsedRequest): Promise<StatsReport> {
-    const series = buckets(parsed.from, parsed.to, parsed.interval, parsed.tz);
-    const { totals, timeseries: counts, breakdowns } = await this.analytics.report(filter, series, BREAKDOWN_LIMIT);
+  private async report(code: string | null, linkId: number | undefined, q: Question): Promise<StatsReport> {
+    const series = buckets(q.from, q.to, q.interval, q.tz);
+    const previousRange = q.compare && previousOf(q, q.compare);
+    const [answer, previous] = await Promise.all([
+      this.answer(linkId, q, series),
+      previousRange ? this.answer(linkId, { ...q, ...previousRange }, buckets(previousRange.from, previousRange.to, q.interval, q.tz)) : undefined,
+    ]);
+    const overall = linkId === undefined;
     return {
       code,
-      from: new Date(parsed.from).toISOString(),
-      to: new Date(parsed.to).toISOString(),
-      interval: parsed.interval,
-      tz: parsed.tz,
-      bots: parsed.bots,
-      totals,
-      timeseries: series.map((b, i) => ({
-        t: new Date(b.start).toISOString(),
-        clicks: counts[i]?.clicks ?? 0,
-        uniqueVisitors: counts[i]?.uniqueVisitors ?? 0,
-      })),
-      ...breakdowns,
+      from: iso(q.from),
+      to: iso(q.to),
+      interval: q.interval,
+      tz: q.tz,
+      bots: q.bots,
+      filters: echoFilters(q.applied),
+      totals: answer.totals,
+      timeseries: seriesOf(series, answer.timeseries),
+      ...answer.breakdowns,
+      ...(overall ? {
+        domains: answer.totals.clicks > 0 ? [{ key: this.domain, clicks: answer.totals.clicks, uniqueVisitors: answer.totals.uniqueVisitors }] : [],
+        tags: answer.tags ?? [],
+        topLinks: answer.topLinks ?? [],
+      } : {}),
+      ...(previous && previousRange ? {
+        previous: {
+          from: iso(previousRange.from),
+          to: iso(previousRange.to),
+          totals: previous.totals,
+          timeseries: seriesOf(buckets(previousRange.from, previousRange.to, q.interval, q.tz), previous.timeseries),
+        },
+      } : {}),
     };
   }
 
-  private parse(request: StatsRequest): ParsedRequest {
+  private async answer(linkId: number | undefined, q: Question, series: readonly { from: number; to: number }[]): Promise<Answer> {
+    const overall = linkId === undefined;
+    if (hasFilters(q.filters)) {
+      const scanned = await this.scan.report({ linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit, byLink: overall });
+      return { ...scanned, topLinks: scanned.links.slice(0, TOP_LINKS_LIMIT).map((l) => ({ code: l.key ?? '', clicks: l.clicks })) };
+    }
+    const filter: ClickFilter = { linkId, from: q.from, to: q.to, bots: q.bots };
+    if (!overall) return this.analytics.report(filter, series, q.limit);
+    const [report, tags, topLinks] = await Promise.all([
+      this.analytics.report(filter, series, q.limit),
+      this.analytics.tags(filter, q.limit),
+      this.analytics.topLinks(filter, TOP_LINKS_LIMIT),
+    ]);
+    return { ...report, tags, topLinks: topLinks.map((l) => ({ code: l.code, clicks: l.clicks })) };
+  }
+
+  private parse(request: StatsRequest): Question {
     const errors = new FieldErrors();
+    refuseUnknown(request, STATS_PARAMETERS, errors);
     const tz = errors.attempt(() => checkTimeZone(request.tz ?? 'UTC')) ?? 'UTC';
     const bots = errors.attempt(() => checkBots(request.bots ?? 'include')) ?? 'include';
     const now = this.clock.now();
@@ -103,6 +160,12 @@ export class StatsService {
     if (request.interval !== undefined && !(INTERVALS as readonly string[]).includes(request.interval)) {
       errors.add('interval', `must be one of ${INTERVALS.join(', ')}`);
     }
+    const limit = request.limit === undefined ? DEFAULT_BREAKDOWN_LIMIT : Number(request.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BREAKDOWN_LIMIT) errors.add('limit', `must be a whole number from 1 to ${MAX_BREAKDOWN_LIMIT}`);
+    if (request.compare !== undefined && !(COMPARISONS as readonly string[]).includes(request.compare)) {
+      errors.add('compare', `must be one of ${COMPARISONS.join(', ')}`);
+    }
+    const filters = parseFilters(request, errors);
     errors.throwIfAny();
     if ((from as number) >= (to as number)) errors.add('from', 'must be before to');
     errors.throwIfAny();
@@ -112,6 +175,27 @@ export class StatsService {
       errors.add('interval', `too fine for this range: more than ${MAX_BUCKETS} buckets`);
     }
     errors.throwIfAny();
-    return { ...range, interval, tz, bots };
+    return { ...range, interval, tz, bots, limit, filters: forDomain(filters, this.domain), applied: filters, compare: request.compare as Comparison | undefined };
   }
 }
+
+/** The period a report is compared with: the same length just before, or the same dates a year earlier. */
+function previousOf(q: Question, comparison: Comparison): { from: number; to: number } {
+  if (comparison === 'previous') return { from: q.from - (q.to - q.from), to: q.from };
+  return { from: yearBefore(q.from, q.tz), to: yearBefore(q.to, q.tz) };
+}
+
+/** The same local date and time a year earlier (29 February: 1 March). */
+function yearBefore(ms: number, tz: string): number {
+  const local = localTime(ms, tz);
+  return instantOf({ ...local, year: local.year - 1 }, tz) + (((ms % 60_000) + 60_000) % 60_000);
+}
+
+function seriesOf(series: readonly { start: number }[], counts: readonly BucketCount[]): Series {
+  return series.map((b, i) => ({ t: iso(b.start), clicks: counts[i]?.clicks ?? 0, uniqueVisitors: counts[i]?.uniqueVisitors ?? 0 }));
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+

@@ -1,4 +1,5 @@
-import { parseTimeParam } from '../analytics/range.js';
+import { clickMatches, forDomain, parseFilters, refuseUnknown, type ClickFilters } from '../analytics/filters.js';
+import { checkBots, parseTimeParam } from '../analytics/range.js';
 import type { Link } from '../links/link.js';
 import type { LinkService } from '../links/link-service.js';
 import type { Clock } from '../shared/clock.js';
@@ -6,8 +7,9 @@ import { ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { CLICK_CSV_HEADER } from './click-csv.js';
+import type { Click } from './click.js';
 import { toClickView, type ClickView } from './click-view.js';
-import type { ClickStore, ExportFormat } from './click-store.js';
+import type { BotFilter, ClickStore, ExportFormat } from './click-store.js';
 
 // Rows a page. A page comes as one string: under ~128 KB it stays in V8's young generation, gone at
 // the next scavenge; 4 000-row CSV pages (~1 MB) went to the large-object space and piled up until a
@@ -18,7 +20,21 @@ const PAGE_ROWS: Record<ExportFormat, number> = { csv: 500, ndjson: 250 };
 export interface ClickRangeRequest {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+  readonly bots?: string | undefined;
+  /** Filters: one parameter per dimension (filters.ts). */
+  readonly [filter: string]: unknown;
 }
+
+interface ClickRange {
+  readonly from: number;
+  readonly to: number;
+  readonly bots: BotFilter | undefined;
+  readonly filters: ClickFilters;
+}
+
+const RANGE_PARAMETERS = ['from', 'to', 'bots'];
+export const PAGE_PARAMETERS = [...RANGE_PARAMETERS, 'limit', 'cursor'];
+export const EXPORT_PARAMETERS = [...RANGE_PARAMETERS, 'format'];
 
 export interface ClickPageRequest extends ClickRangeRequest {
   readonly limit: number;
@@ -31,10 +47,12 @@ export class ClickQueryService {
     private readonly clicks: ClickStore,
     private readonly links: LinkService,
     private readonly clock: Clock,
+    /** The host every link lives on (the `domain` dimension). */
+    private readonly domain: string,
   ) {}
 
   async page(code: string, request: ClickPageRequest): Promise<Page<ClickView>> {
-    const range = this.range(request);
+    const range = this.range(request, PAGE_PARAMETERS);
     const before = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (request.cursor !== undefined && before === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
     const link = await this.links.find(code);
@@ -45,14 +63,14 @@ export class ClickQueryService {
 
   /** Checks the request and answers the link and the file's text, a chunk at a time, newest click first. */
   async export(code: string, request: ClickRangeRequest, format: ExportFormat): Promise<{ link: Link; chunks: AsyncGenerator<string> }> {
-    const range = this.range(request);
+    const range = this.range(request, EXPORT_PARAMETERS);
     const link = await this.links.find(code);
     return { link, chunks: this.chunks(link, range, format) };
   }
 
   // Keyset pages rather than one long cursor: a slow download must not hold the database. The next
   // page is asked for before this one is handed on, so reading and writing out overlap (two at most).
-  private async *chunks(link: Link, range: { from: number; to: number }, format: ExportFormat): AsyncGenerator<string> {
+  private async *chunks(link: Link, range: ClickRange, format: ExportFormat): AsyncGenerator<string> {
     if (format === 'csv') yield CLICK_CSV_HEADER;
     const limit = PAGE_ROWS[format];
     const page = (before?: { value: number; id: number }) => this.clicks.exportPage({ linkId: link.id, ...range, limit, before }, link.code, format);
@@ -66,11 +84,26 @@ export class ClickQueryService {
     }
   }
 
-  private range(request: ClickRangeRequest): { from: number; to: number } {
+  /** Checks a live stream's filters; answers whether a click (of a link with `tags`) passes them. */
+  liveFilter(request: { readonly bots?: string | undefined; readonly [filter: string]: unknown }): (click: Click, tags: readonly string[]) => boolean {
     const errors = new FieldErrors();
+    refuseUnknown(request, ['bots'], errors);
+    const bots = errors.attempt(() => checkBots(request.bots ?? 'include'));
+    const filters = forDomain(parseFilters(request, errors), this.domain);
+    errors.throwIfAny();
+    return (click, tags) => (bots === 'include' || click.bot === (bots === 'only')) && clickMatches(filters, click, tags);
+  }
+
+  private range(request: ClickRangeRequest, known: readonly string[]): ClickRange {
+    const errors = new FieldErrors();
+    refuseUnknown(request, known, errors);
     const from = request.from === undefined ? 0 : errors.attempt(() => parseTimeParam('from', request.from as string, 'UTC'));
     const to = request.to === undefined ? this.clock.now() + 1 : errors.attempt(() => parseTimeParam('to', request.to as string, 'UTC'));
+    const bots = errors.attempt(() => checkBots(request.bots ?? 'include'));
+    const filters = parseFilters(request, errors);
     errors.throwIfAny();
-    return { from: from as number, to: to as number };
+    if ((from as number) > (to as number)) errors.add('from', 'must not be after to');
+    errors.throwIfAny();
+    return { from: from as number, to: to as number, bots, filters: forDomain(filters, this.domain) };
   }
 }

@@ -9,6 +9,7 @@ import type { ClickBus } from './click-bus.js';
 import type { ClickStore, StoreOutcome } from './click-store.js';
 import type { GeoLookup, UserAgentParser } from './enrichment.js';
 import { storedIp, type IpStorage } from './ip-policy.js';
+import { campaignOf, mergeCampaigns, searchOf } from './campaign.js';
 import { parseReferrer, primaryLanguage } from './request-facts.js';
 import { VisitorIdentifier } from './visitor-id.js';
 
@@ -22,6 +23,8 @@ export interface RedirectRequest {
   readonly userAgent: string | undefined;
   readonly referer: string | undefined;
   readonly acceptLanguage: string | undefined;
+  /** The request's query string ('' or "?…"). */
+  readonly search: string;
 }
 
 export interface ClickRecorderDeps {
@@ -51,6 +54,7 @@ export interface CommitDone {
 export class ClickRecorder {
   private readonly referrerOf = boundedMemo(parseReferrer);
   private readonly languageOf = boundedMemo(primaryLanguage);
+  private readonly targetCampaignOf = boundedMemo((url: string) => campaignOf(searchOf(url)));
   private readonly committer: GroupCommitter<{ click: NewClick; code: string }, StoreOutcome>;
   /** Each batch written, after its commit. */
   readonly committed = new Signal<CommitDone>();
@@ -87,11 +91,14 @@ export class ClickRecorder {
     const userAgent = request.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '';
     const agent = deps.userAgents.parse(userAgent);
     const visitorId = await deps.visitors.visitorId(request.ip, userAgent);
+    const place = deps.geo.locate(request.ip);
     return {
       linkId: link.id,
       at: deps.clock.now(),
       ip: storedIp(request.ip, deps.ipStorage),
-      country: deps.geo.country(request.ip),
+      country: place.country,
+      region: place.region,
+      city: place.city,
       browser: agent.browser,
       os: agent.os,
       device: agent.device,
@@ -100,6 +107,8 @@ export class ClickRecorder {
       language: request.acceptLanguage ? this.languageOf(request.acceptLanguage) : null,
       userAgent: userAgent === '' ? null : userAgent,
       visitorId,
+      ...mergeCampaigns(campaignOf(request.search), this.targetCampaignOf(link.url)),
+      target: link.url,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { Click, NewClick } from './click.js';
+import type { ClickFilters } from '../analytics/filters.js';
 import type { Refusal } from './click-admission.js';
 
 export type StoreOutcome = Click | Refusal;
@@ -17,6 +18,8 @@ export interface ClickPageQuery {
   readonly linkId?: number | undefined;
   readonly from: number;
   readonly to: number;
+  readonly bots?: BotFilter | undefined;
+  readonly filters?: ClickFilters | undefined;
   readonly limit: number;
   /** Keyset position, newest first: the `at` and id of the last click already seen. */
   readonly before?: { readonly value: number; readonly id: number } | undefined;

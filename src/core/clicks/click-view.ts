@@ -16,6 +16,14 @@ export interface ClickView {
   language: string | null;
   userAgent: string | null;
   visitorId: string;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
+  region: string | null;
+  city: string | null;
+  target: string | null;
 }
 
 export function toClickView(click: Click, code: string): ClickView {
@@ -34,10 +42,19 @@ export function toClickView(click: Click, code: string): ClickView {
     language: click.language,
     userAgent: click.userAgent,
     visitorId: click.visitorId,
+    utmSource: click.utmSource,
+    utmMedium: click.utmMedium,
+    utmCampaign: click.utmCampaign,
+    utmTerm: click.utmTerm,
+    utmContent: click.utmContent,
+    region: click.region,
+    city: click.city,
+    target: click.target,
   };
 }
 
 export const CLICK_COLUMNS = [
   'id', 'code', 'at', 'ip', 'country', 'browser', 'os', 'device', 'bot',
   'referrer', 'referrerHost', 'language', 'userAgent', 'visitorId',
+  'utmSource', 'utmMedium', 'utmCampaign', 'utmTerm', 'utmContent', 'region', 'city', 'target',
 ] as const satisfies readonly (keyof ClickView)[];

@@ -17,6 +17,16 @@ export interface Click {
   readonly language: string | null;
   readonly userAgent: string | null;
   readonly visitorId: string;
+  readonly utmSource: string | null;
+  readonly utmMedium: string | null;
+  readonly utmCampaign: string | null;
+  readonly utmTerm: string | null;
+  readonly utmContent: string | null;
+  /** ISO 3166-2 subdivision, e.g. "DE-BE", where the GeoIP database has it. */
+  readonly region: string | null;
+  readonly city: string | null;
+  /** The URL the visitor was sent to, without the forwarded query string. */
+  readonly target: string | null;
 }
 
 export type NewClick = Omit<Click, 'id'>;

@@ -12,7 +12,17 @@ export interface UserAgentParser {
   parse(userAgent: string): UserAgentInfo;
 }
 
-/** Offline IP → ISO 3166-1 alpha-2 country. */
+/** Where an IP address is, as far as the GeoIP database tells. */
+export interface GeoPlace {
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string | null;
+  /** ISO 3166-2 subdivision code, e.g. "DE-BE" (a City database only). */
+  readonly region: string | null;
+  /** The city's English name (a City database only). */
+  readonly city: string | null;
+}
+
+/** Offline IP → place. */
 export interface GeoLookup {
-  country(ip: string): string | null;
+  locate(ip: string): GeoPlace;
 }

@@ -14,8 +14,8 @@ export const clickRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (
   app.get('/api/links/:code/clicks/export', {
     schema: { tags, summary: 'Every click as CSV or NDJSON, streamed', params: CodeParams, querystring: ExportQuery, produces: ['text/csv', 'application/x-ndjson'] },
   }, async (request, reply) => {
-    const { format, from, to } = request.query;
-    const { link, chunks } = await lp.clickQueries.export(request.params.code, { from, to }, format);
+    const { format, ...range } = request.query;
+    const { link, chunks } = await lp.clickQueries.export(request.params.code, range, format);
     const csv = format === 'csv';
     // Pulled chunk by chunk: the stream asks for more only when the client has read what it got.
     const body = Readable.from(chunks, { objectMode: false });

@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClickRecorded } from '../../core/clicks/click.js';
 import { toClickView } from '../../core/clicks/click-view.js';
 import type { LinkPulse } from '../../composition-root.js';
-import { CodeParams } from '../schemas/common.js';
+import { LiveQuery } from '../schemas/click-schemas.js';
+import { CodeParams, problems } from '../schemas/common.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -17,20 +18,24 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   });
 
   app.get('/api/links/:code/live', {
-    schema: { tags, produces, summary: 'Server-sent events: `event: click` with one Click per stored click of this link', params: CodeParams },
+    schema: { tags, produces, summary: 'Server-sent events: `event: click` with one Click per stored click of this link that passes the filters', params: CodeParams, querystring: LiveQuery, response: problems(400, 401, 404, 422) },
   }, async (request, reply) => {
+    const wanted = lp.clickQueries.liveFilter(request.query);
     const link = await lp.links.find(request.params.code);
-    stream(lp, open, request, reply, (event) => event.click.linkId === link.id);
+    stream(lp, open, request, reply, (event) => event.click.linkId === link.id && wanted(event.click, link.tags));
   });
 
   app.get('/api/live', {
-    schema: { tags, produces, summary: 'Server-sent events for every stored click' },
+    schema: { tags, produces, summary: 'Server-sent events for every stored click that passes the filters', querystring: LiveQuery, response: problems(400, 401, 422) },
   }, async (request, reply) => {
-    stream(lp, open, request, reply, () => true);
+    const wanted = lp.clickQueries.liveFilter(request.query);
+    // The tag filter needs each click's link: from the link cache, in order.
+    const tagsOf = async (code: string) => (request.query.tag === undefined ? [] : (await lp.links.resolve(code).catch(() => undefined))?.tags ?? []);
+    stream(lp, open, request, reply, async (event) => wanted(event.click, await tagsOf(event.code)));
   });
 };
 
-function stream(lp: LinkPulse, open: Set<() => void>, request: FastifyRequest, reply: FastifyReply, wanted: (event: ClickRecorded) => boolean): void {
+function stream(lp: LinkPulse, open: Set<() => void>, request: FastifyRequest, reply: FastifyReply, wanted: (event: ClickRecorded) => boolean | Promise<boolean>): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -40,8 +45,13 @@ function stream(lp: LinkPulse, open: Set<() => void>, request: FastifyRequest, r
     'x-accel-buffering': 'no',
   });
   res.write('retry: 1000\n\n');
+  const send = (event: ClickRecorded) => res.write(`id: ${event.click.id}\nevent: click\ndata: ${JSON.stringify(toClickView(event.click, event.code))}\n\n`);
+  // Events stay in order even where deciding takes a lookup.
+  let previous: Promise<unknown> = Promise.resolve();
   const unsubscribe = lp.bus.subscribe((event) => {
-    if (wanted(event)) res.write(`id: ${event.click.id}\nevent: click\ndata: ${JSON.stringify(toClickView(event.click, event.code))}\n\n`);
+    const verdict = wanted(event);
+    if (verdict === true) send(event);
+    else if (verdict !== false) previous = Promise.all([previous, verdict]).then(([, yes]) => yes && send(event), () => undefined);
   });
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const end = () => {

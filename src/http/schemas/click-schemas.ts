@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Cursor, Nullable, TimeParam } from './common.js';
+import { BotsParam, FilterQuery } from './filter-schemas.js';
 
 export const ClickSchema = Type.Object({
   id: Type.Integer(),
@@ -16,6 +17,14 @@ export const ClickSchema = Type.Object({
   language: Nullable(Type.String()),
   userAgent: Nullable(Type.String()),
   visitorId: Type.String(),
+  utmSource: Nullable(Type.String()),
+  utmMedium: Nullable(Type.String()),
+  utmCampaign: Nullable(Type.String()),
+  utmTerm: Nullable(Type.String()),
+  utmContent: Nullable(Type.String()),
+  region: Nullable(Type.String({ description: 'ISO 3166-2, where the GeoIP database has it' })),
+  city: Nullable(Type.String()),
+  target: Nullable(Type.String({ description: 'The URL the visitor was sent to, without the forwarded query' })),
 }, { $id: 'Click' });
 
 export const ClickPageQuery = Type.Object({
@@ -23,6 +32,8 @@ export const ClickPageQuery = Type.Object({
   cursor: Type.Optional(Cursor),
   from: Type.Optional(TimeParam),
   to: Type.Optional(TimeParam),
+  bots: Type.Optional(BotsParam),
+  ...FilterQuery,
 });
 
 export const ClickPage = Type.Object({ items: Type.Array(Type.Ref('Click')), nextCursor: Nullable(Type.String()) });
@@ -31,4 +42,8 @@ export const ExportQuery = Type.Object({
   format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')], { default: 'csv' }),
   from: Type.Optional(TimeParam),
   to: Type.Optional(TimeParam),
+  bots: Type.Optional(BotsParam),
+  ...FilterQuery,
 });
+
+export const LiveQuery = Type.Object({ bots: Type.Optional(BotsParam), ...FilterQuery });

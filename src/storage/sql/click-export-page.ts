@@ -4,10 +4,15 @@ import { csvCell } from '../../core/clicks/click-csv.js';
 import type { ClickPageQuery, ClickTextPage, ExportFormat } from '../../core/clicks/click-store.js';
 import { CLICK_COLUMNS } from '../../core/clicks/click-view.js';
 import type { Database, SqlDialect } from '../schema.js';
+import { hasFilters } from '../../core/analytics/filters.js';
+import { filterCondition } from './click-filter-sql.js';
 import { olderThan } from './keyset.js';
 
 // A row's columns after id, code and at, in CLICK_COLUMNS' order.
-const ROW_COLUMNS = ['ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id'] as const;
+const ROW_COLUMNS = [
+  'ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id',
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'region', 'city', 'target',
+] as const;
 const BOT_TEXT = sql`case when c.bot = 1 then 'true' else 'false' end`;
 const POSTGRES_TIME = sql`to_char(timestamp '1970-01-01' + c.at * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 // = + - @ TAB CR, as click-csv.ts's FORMULA_STARTS.
@@ -30,11 +35,13 @@ export async function clickExportPage(
   const { linkId, before, limit } = query;
   const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
   const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>) => (before ? olderThan(at, id, before) : sql`1 = 1`);
+  const filtered = hasFilters(query.filters) || (query.bots ?? 'include') !== 'include';
+  const where = filterCondition(query.filters, query.bots ?? 'include');
   // As list(): the clicks up to the watermark through click_links, the rest by id ("+": by id).
   // A page is two statements, each a round trip to SQLite's read worker: the watermark and whether
   // the range has clicks past it, then the page and its last key.
   const past = (watermark: RawBuilder<unknown>) => sql`c.id > ${watermark} and +c.link_id = ${linkId} and +c.at >= ${query.from} and +c.at <= ${newest}
-    and ${keyset(sql`+c.at`, sql`c.id`)}`;
+    and ${keyset(sql`+c.at`, sql`c.id`)} and ${where}`;
   const { rows: [position] } = await sql<{ watermark: number | string; found: unknown }>`
     select w.watermark, exists (select 1 from clicks c where ${past(sql.ref('w.watermark'))}) as found
     from rollup_state w where w.id = 1`.execute(reads);
@@ -44,6 +51,7 @@ export async function clickExportPage(
   const found = position.found === true || Number(position.found) === 1;
   const rolled = (columns: RawBuilder<unknown>, join = sql`join clicks c on c.id = l.id`) => sql`select ${columns} from click_links l ${join}
     where l.link_id = ${linkId} and l.id <= ${watermark} and l.at >= ${query.from} and l.at <= ${newest} and ${keyset(sql`l.at`, sql`l.id`)}
+      and ${filtered ? where : sql`1 = 1`}
     order by l.at desc, l.id desc limit ${limit}`;
   const recent = (columns: RawBuilder<unknown>) => sql`select ${columns} from clicks c where ${past(sql`${watermark}`)}
     order by +c.at desc, c.id desc limit ${limit}`;
@@ -52,9 +60,11 @@ export async function clickExportPage(
   const source = !found
     ? sql`(${rolled(withLine)}) p`
     : sql`(select * from (select * from (${rolled(withLine)}) r union all select * from (${recent(withLine)}) t) u order by at desc, id desc limit ${limit}) p`;
+  // Unfiltered, the keys come from click_links alone; filters need the clicks' columns.
+  const keyJoin = filtered ? undefined : sql``;
   const keys = !found
-    ? rolled(sql`l.at, l.id`, sql``)
-    : sql`select * from (${rolled(sql`l.at, l.id`, sql``)}) r union all select * from (${recent(sql`c.at, c.id`)}) t`;
+    ? rolled(sql`l.at, l.id`, keyJoin)
+    : sql`select * from (${rolled(sql`l.at, l.id`, keyJoin)}) r union all select * from (${recent(sql`c.at, c.id`)}) t`;
   // SQLite aggregates a subquery with ORDER BY and LIMIT in its order (it runs it as a co-routine;
   // it cannot flatten it into an aggregate), and an ORDER BY inside string_agg sorts the page again:
   // a third of its time. The storage contract test checks the order. A full page's last key comes

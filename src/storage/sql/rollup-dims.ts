@@ -41,12 +41,19 @@ export function decodeDims(text: string): Map<string | null, number>[] {
 export function addEncodedDims(into: Map<string | null, number>[], text: string): void {
   const parsed = JSON.parse(text) as Record<string, Record<string, number> | undefined>;
   DIMENSIONS.forEach((dimension, d) => {
-    const counts = parsed[dimension];
     const target = into[d];
-    if (!counts || !target) return;
+    if (!target) return;
+    // Rows written before a dimension existed: all their clicks did not tell it.
+    const counts = parsed[dimension] ?? { '': sumOf(parsed.devices) };
     for (const key in counts) {
       const k = key === '' ? null : key;
       target.set(k, (target.get(k) ?? 0) + (counts[key] as number));
     }
   });
+}
+
+function sumOf(counts: Record<string, number> | undefined): number {
+  let sum = 0;
+  for (const key in counts) sum += counts[key] as number;
+  return sum;
 }

@@ -5,13 +5,14 @@ import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, StoreOutc
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
 import { chunks } from './chunks.js';
 import { clickExportPage } from './click-export-page.js';
+import { filterCondition } from './click-filter-sql.js';
 import { olderThan } from './keyset.js';
 import { addToLinks, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
 type ClickRow = Selectable<ClicksTable>;
 
-// 14 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
+// 21 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
 const ROWS_PER_INSERT = 500;
 
 /**
@@ -52,12 +53,17 @@ export class SqlClickStore implements ClickStore {
           ${column((r) => r.country)}::text[], ${column((r) => r.browser)}::text[], ${column((r) => r.os)}::text[],
           ${column((r) => r.device)}::text[], ${column((r) => r.bot)}::integer[], ${column((r) => r.referrer)}::text[],
           ${column((r) => r.referrer_host)}::text[], ${column((r) => r.language)}::text[], ${column((r) => r.user_agent)}::text[],
-          ${column((r) => r.visitor_id)}::text[])
-          with ordinality as t(link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id, n)
+          ${column((r) => r.visitor_id)}::text[], ${column((r) => r.utm_source)}::text[], ${column((r) => r.utm_medium)}::text[],
+          ${column((r) => r.utm_campaign)}::text[], ${column((r) => r.utm_term)}::text[], ${column((r) => r.utm_content)}::text[],
+          ${column((r) => r.region)}::text[], ${column((r) => r.city)}::text[], ${column((r) => r.target)}::text[])
+          with ordinality as t(link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id,
+            utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target, n)
       ),
       stored as (
-        insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id)
-        select i.link_id, i.at, i.ip, i.country, i.browser, i.os, i.device, i.bot, i.referrer, i.referrer_host, i.language, i.user_agent, i.visitor_id
+        insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id,
+          utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target)
+        select i.link_id, i.at, i.ip, i.country, i.browser, i.os, i.device, i.bot, i.referrer, i.referrer_host, i.language, i.user_agent, i.visitor_id,
+          i.utm_source, i.utm_medium, i.utm_campaign, i.utm_term, i.utm_content, i.region, i.city, i.target
         from input i join known k on k.id = i.link_id where k.max_clicks is null order by i.n
         returning id
       )
@@ -116,27 +122,29 @@ export class SqlClickStore implements ClickStore {
 
   async list(query: ClickPageQuery): Promise<Click[]> {
     const { before, linkId } = query;
+    const where = filterCondition(query.filters, query.bots ?? 'include');
     // One upper bound only (the cursor's, when there is one): given two, SQLite may range-scan by
     // the wrong one and walk every newer click again for each page.
     const newest = before ? Math.min(before.value, query.to - 1) : query.to - 1;
     if (linkId === undefined) {
-      let select = this.reads.selectFrom('clicks').selectAll().where('at', '>=', query.from).where('at', '<=', newest);
-      if (before) select = select.where(olderThan(sql.ref('at'), sql.ref('id'), before));
-      const rows = await select.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+      let select = this.reads.selectFrom('clicks as c').selectAll('c').where('c.at', '>=', query.from).where('c.at', '<=', newest).where(where);
+      if (before) select = select.where(olderThan(sql.ref('c.at'), sql.ref('c.id'), before));
+      const rows = await select.orderBy('c.at', 'desc').orderBy('c.id', 'desc').limit(query.limit).execute();
       return rows.map(toClick);
     }
     // A link's clicks: those rolled up through click_links, the few past the watermark by id. The
     // watermark is read first, so a roller step in between can only make both parts overlap.
     const watermark = await readWatermark(this.reads);
     let rolled = this.reads.selectFrom('click_links as l').innerJoin('clicks as c', 'c.id', 'l.id').selectAll('c')
-      .where('l.link_id', '=', linkId).where('l.at', '>=', query.from).where('l.at', '<=', newest);
+      .where('l.link_id', '=', linkId).where('l.at', '>=', query.from).where('l.at', '<=', newest).where(where);
     if (before) rolled = rolled.where(olderThan(sql.ref('l.at'), sql.ref('l.id'), before));
     const rolledRows = await rolled.orderBy('l.at', 'desc').orderBy('l.id', 'desc').limit(query.limit).execute();
     // "+": by the id range (SQLite would otherwise pick the at index and walk every newer click).
-    const recentRows = await this.reads.selectFrom('clicks').selectAll().where('id', '>', watermark)
-      .where(sql<boolean>`+link_id = ${linkId} and +at >= ${query.from} and +at <= ${newest}`)
-      .where(before ? olderThan(sql`+at`, sql.ref('id'), before) : sql<boolean>`1 = 1`)
-      .orderBy(sql`+at`, 'desc').orderBy('id', 'desc').limit(query.limit)
+    const recentRows = await this.reads.selectFrom('clicks as c').selectAll('c').where('c.id', '>', watermark)
+      .where(sql<boolean>`+c.link_id = ${linkId} and +c.at >= ${query.from} and +c.at <= ${newest}`)
+      .where(before ? olderThan(sql`+c.at`, sql.ref('c.id'), before) : sql<boolean>`1 = 1`)
+      .where(where)
+      .orderBy(sql`+c.at`, 'desc').orderBy('c.id', 'desc').limit(query.limit)
       .execute();
     const byId = new Map([...rolledRows, ...recentRows].map((row) => [Number(row.id), toClick(row)]));
     return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, query.limit);
@@ -158,6 +166,14 @@ export function toRow(c: NewClick): Omit<ClickRow, 'id'> {
     language: c.language,
     user_agent: c.userAgent,
     visitor_id: c.visitorId,
+    utm_source: c.utmSource,
+    utm_medium: c.utmMedium,
+    utm_campaign: c.utmCampaign,
+    utm_term: c.utmTerm,
+    utm_content: c.utmContent,
+    region: c.region,
+    city: c.city,
+    target: c.target,
   };
 }
 
@@ -177,5 +193,13 @@ function toClick(row: ClickRow): Click {
     language: row.language,
     userAgent: row.user_agent,
     visitorId: row.visitor_id,
+    utmSource: row.utm_source,
+    utmMedium: row.utm_medium,
+    utmCampaign: row.utm_campaign,
+    utmTerm: row.utm_term,
+    utmContent: row.utm_content,
+    region: row.region,
+    city: row.city,
+    target: row.target,
   };
 }

@@ -1,12 +1,13 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import { DIMENSIONS, type Dimension } from '../../core/analytics/analytics-store.js';
+import { CLICK_DIMENSIONS, DIMENSIONS, type Dimension } from '../../core/analytics/analytics-store.js';
 import { ALL_LINKS, dayDeltas, type Level, type PeriodDelta, type RollupClick, type RollupDelta } from '../../core/analytics/rollup.js';
 import type { KeyRow, PeriodRow, RawClick, RawClicks, RollupReadTx, RollupStore, SketchRow, Span } from '../../core/analytics/rollup-store.js';
 import { VisitorSketch } from '../../core/analytics/visitor-sketch.js';
 import type { BotFilter } from '../../core/clicks/click-store.js';
 import { TimeSlices, yieldToEventLoop } from '../../core/shared/time-slices.js';
-import type { Database, RollupPeriodsTable, SqlDialect } from '../schema.js';
+import type { ClicksTable, Database, RollupPeriodsTable, SqlDialect } from '../schema.js';
+import { DIMENSION_COLUMNS } from './click-columns.js';
 import { addToLinkCounts, indexClicks, readWatermark } from './click-links.js';
 import { chunks } from './chunks.js';
 import { closeDay, readDaysClosed } from './close-day.js';
@@ -138,18 +139,14 @@ export class SqlRollupStore implements RollupStore {
   }
 }
 
-const CLICK_COLUMNS = ['id', 'link_id', 'at', 'bot', 'visitor_id', 'country', 'referrer_host', 'browser', 'os', 'device', 'language'] as const;
+const CLICK_COLUMNS = ['id', 'link_id', 'at', 'bot', 'visitor_id', ...Object.values(DIMENSION_COLUMNS)] as const;
 
-interface ClickRollupRow {
-  id: number; link_id: number; at: number; bot: number; visitor_id: string; country: string | null;
-  referrer_host: string | null; browser: string | null; os: string | null; device: string; language: string | null;
-}
+type ClickRollupRow = Pick<Selectable<ClicksTable>, (typeof CLICK_COLUMNS)[number]>;
 
 function toRollupClick(r: ClickRollupRow): RollupClick {
-  return {
-    id: Number(r.id), linkId: Number(r.link_id), at: Number(r.at), bot: Number(r.bot) === 1, visitorId: r.visitor_id,
-    country: r.country, referrerHost: r.referrer_host, browser: r.browser, os: r.os, device: r.device, language: r.language,
-  };
+  const click: Record<string, unknown> = { id: Number(r.id), linkId: Number(r.link_id), at: Number(r.at), bot: Number(r.bot) === 1, visitorId: r.visitor_id };
+  for (const dimension of DIMENSIONS) click[CLICK_DIMENSIONS[dimension]] = r[DIMENSION_COLUMNS[dimension]];
+  return click as unknown as RollupClick;
 }
 
 /** The highest click id stored (0 with none). */
@@ -234,8 +231,9 @@ function botsMatch(bots: BotFilter, column = 'bot') {
   return bots === 'include' ? sql<boolean>`1 = 1` : sql<boolean>`${sql.ref(column)} = ${bots === 'only' ? 1 : 0}`;
 }
 
-function inSpans(spans: readonly Span[]) {
-  const parts = spans.map((s) => sql`(start >= ${s.from} and start < ${s.to})`);
+function inSpans(spans: readonly Span[], column = 'start') {
+  const start = sql.ref(column);
+  const parts = spans.map((s) => sql`(${start} >= ${s.from} and ${start} < ${s.to})`);
   return parts.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }
 
@@ -258,9 +256,6 @@ function rawClicksOf(row: RawClickLists): RawClick[] {
   return ats.map((at, i) => ({ linkId: Number(links[i]), at: Number(at), bot: row.bots[i] === '1', visitorId: visitors[i] as string }));
 }
 
-const DIMENSION_COLUMNS: Record<Dimension, string> = {
-  countries: 'country', referrers: 'referrer_host', browsers: 'browser', os: 'os', devices: 'device', languages: 'language',
-};
 
 /**
  * The clicks in `spans` and those past `after` inside `tail`, each once: one link's clicks in spans
@@ -367,6 +362,24 @@ class SqlRollupReadTx implements RollupReadTx {
       for (const r of rows) codes.set(Number(r.id), r.code);
     }
     return codes;
+  }
+
+  async tagClicks(spans: readonly Span[], bots: BotFilter): Promise<{ tag: string | null; clicks: number }[]> {
+    const rows = await this.trx.selectFrom('rollup_periods as p').leftJoin('link_tags as t', 't.link_id', 'p.link_id')
+      .select((eb) => ['t.tag', eb.fn.sum<number>('p.clicks').as('clicks')])
+      .where('p.link_id', '<>', ALL_LINKS).where('p.level', '=', HOUR).where(inSpans(spans, 'p.start')).where(botsMatch(bots, 'p.bot'))
+      .groupBy('t.tag')
+      .execute();
+    return rows.map((r) => ({ tag: r.tag, clicks: Number(r.clicks) }));
+  }
+
+  async linkTags(ids: readonly number[]): Promise<Map<number, string[]>> {
+    const tags = new Map<number, string[]>();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.trx.selectFrom('link_tags').select(['link_id', 'tag']).where('link_id', 'in', chunk).execute();
+      for (const r of rows) tags.set(Number(r.link_id), [...(tags.get(Number(r.link_id)) ?? []), r.tag]);
+    }
+    return tags;
   }
 
   async topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]> {

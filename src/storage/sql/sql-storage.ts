@@ -4,6 +4,7 @@ import type { Storage } from '../../core/storage.js';
 import { migrationProvider } from '../migrations/index.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { SqlApiKeyStore } from './sql-api-key-store.js';
+import { SqlClickScan } from './sql-click-scan.js';
 import { SqlClickStore } from './sql-click-store.js';
 import { SqlLinkStore } from './sql-link-store.js';
 import { SqlRollupStore, type PeriodWriter } from './sql-rollup-store.js';
@@ -15,6 +16,7 @@ export class SqlStorage implements Storage {
   readonly links: SqlLinkStore;
   readonly clicks: ClickStore;
   readonly rollups: SqlRollupStore;
+  readonly scan: SqlClickScan;
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
   private readonly reads: Kysely<Database>;
@@ -37,6 +39,7 @@ export class SqlStorage implements Storage {
     this.links = new SqlLinkStore(kind, db);
     this.clicks = options.clicks ?? new SqlClickStore(kind, db);
     this.rollups = new SqlRollupStore(kind, db, this.reads, options.periods);
+    this.scan = new SqlClickScan(kind, this.reads);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);
   }

@@ -1,0 +1,36 @@
+import type { BotFilter } from '../clicks/click-store.js';
+import type { BucketCount, Dimension, KeyCount, Totals } from './analytics-store.js';
+import type { ClickFilters } from './filters.js';
+import type { Span } from './rollup-store.js';
+
+/** A report's question, answered from the raw clicks. */
+export interface ScanQuestion {
+  readonly linkId?: number | undefined;
+  readonly from: number;
+  readonly to: number;
+  readonly bots: BotFilter;
+  readonly filters: ClickFilters;
+  /** Contiguous, ascending, covering [from, to). */
+  readonly buckets: readonly Span[];
+  /** Entries kept per breakdown. */
+  readonly limit: number;
+  /** Over all links: also break down by the links' tags, and by link (codes). */
+  readonly byLink: boolean;
+}
+
+export interface ScanReport {
+  readonly totals: Totals;
+  readonly timeseries: BucketCount[];
+  readonly breakdowns: Record<Dimension, KeyCount[]>;
+  readonly tags: KeyCount[];
+  /** Clicks per link code, most first. */
+  readonly links: KeyCount[];
+}
+
+/**
+ * Storage port: any question on the clicks answered by the database from the raw clicks, in one
+ * snapshot, with exact unique visitors. Filtered reports are answered here.
+ */
+export interface ClickScan {
+  report(question: ScanQuestion): Promise<ScanReport>;
+}
