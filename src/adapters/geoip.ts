@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isIP } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { Reader, type Response } from 'maxmind';
 import type { GeoLookup, GeoPlace } from '../core/clicks/enrichment.js';
@@ -44,8 +44,7 @@ export class MmdbGeoLookup implements GeoLookup {
   locate(ip: string): GeoPlace {
     // The reader does not validate: it reads "81.2.69" as 81.2.69.0 and "8.8.8.8 " as 8.8.8.8. And an
     // IPv4-only file answers IPv6 lookups with nonsense rather than nothing.
-    const version = isIP(ip);
-    if (version === 0 || (version === 6 && this.ipv4Only)) return NO_PLACE;
+    if (ip.includes(':') ? this.ipv4Only || !isIPv6(ip) : !isIPv4(ip)) return NO_PLACE;
     let record: PlaceRecord | null;
     try {
       record = this.reader.get(ip);

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
+import { DIMENSIONS } from '../core/analytics/analytics-store.js';
+import { NONE } from '../core/analytics/filters.js';
 import { parseLimit } from './link-commands.js';
 import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
 
@@ -12,25 +14,38 @@ export function registerReportCommands(program: Command, config: Config): void {
     .option('--to <time>', 'end (ISO 8601 or YYYY-MM-DD)')
     .option('--interval <interval>', 'minute, hour, day, week or month')
     .option('--tz <zone>', 'IANA time zone', 'UTC')
+    .option(...FILTER_OPTION)
+    .option(...BOTS_OPTION)
+    .option('--limit <n>', 'entries per breakdown (1-1000)')
+    .option('--compare <period>', 'previous or year: the earlier period beside this one')
     .option('--json', 'print the whole report as JSON')
-    .action(async (code: string, opts: { from?: string; to?: string; interval?: string; tz: string; json?: boolean }) => {
-      const report = await withLinkPulse(config, (lp) => lp.stats.forLink(code, opts));
-      if (opts.json) return printJson(report);
-      const { totals } = report;
+    .action(async (code: string, opts: ReportOptions & { from?: string; to?: string; interval?: string; tz: string; limit?: string; compare?: string; json?: boolean }) => {
+      const { filter, json, ...params } = opts;
+      const report = await withLinkPulse(config, (lp) => lp.stats.forLink(code, { ...params, ...filterParams(filter) }));
+      if (json) return printJson(report);
+      const { totals, previous } = report;
       process.stdout.write(`${code}: ${totals.clicks} clicks (${totals.humanClicks} human, ${totals.botClicks} bot), `
-        + `${totals.uniqueVisitors} unique visitors, ${report.from} → ${report.to}\n\n`);
+        + `${totals.uniqueVisitors} unique visitors, ${report.from} → ${report.to}\n`);
+      if (previous) {
+        process.stdout.write(`before: ${previous.totals.clicks} clicks, ${previous.totals.uniqueVisitors} unique visitors, ${previous.from} → ${previous.to}\n`);
+      }
+      const filters = Object.entries(report.filters).map(([dimension, values]) => `${dimension}=${values.join(',')}`).join(' ');
+      if (filters) process.stdout.write(`filters: ${filters}\n`);
+      process.stdout.write('\n');
       printTable([['BUCKET', 'CLICKS', 'VISITORS'], ...report.timeseries.filter((b) => b.clicks > 0).map((b) => [b.t, b.clicks, b.uniqueVisitors])]);
-      for (const dimension of ['countries', 'referrers', 'browsers', 'os', 'devices', 'languages'] as const) {
-        const top = report[dimension].slice(0, 5).map((k) => `${k.key ?? '(none)'} ${k.clicks}`).join(', ');
-        process.stdout.write(`${dimension.padEnd(10)} ${top || '-'}\n`);
+      for (const dimension of DIMENSIONS) {
+        const top = report[dimension].slice(0, 5).map((k) => `${k.key ?? NONE} ${k.clicks}`).join(', ');
+        process.stdout.write(`${dimension.padEnd(12)} ${top || '-'}\n`);
       }
     });
 
   program.command('clicks <code>').description('the latest clicks of a link')
     .option('--limit <n>', 'how many', (v) => parseLimit(v, 1000), 20)
+    .option(...FILTER_OPTION)
+    .option(...BOTS_OPTION)
     .option('--json', 'print JSON')
-    .action(async (code: string, opts: { limit: number; json?: boolean }) => {
-      const page = await withLinkPulse(config, (lp) => lp.clickQueries.page(code, { limit: opts.limit }));
+    .action(async (code: string, opts: ReportOptions & { limit: number; json?: boolean }) => {
+      const page = await withLinkPulse(config, (lp) => lp.clickQueries.page(code, { limit: opts.limit, bots: opts.bots, ...filterParams(opts.filter) }));
       if (opts.json) return printJson(page.items);
       printTable([['TIME', 'IP', 'COUNTRY', 'BROWSER', 'OS', 'DEVICE', 'REFERRER'],
         ...page.items.map((c) => [c.at, c.ip, c.country, c.browser, c.os, c.device, c.referrerHost])]);
@@ -41,11 +56,13 @@ export function registerReportCommands(program: Command, config: Config): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--from <time>', 'start')
     .option('--to <time>', 'end')
-    .action(async (code: string, opts: { format: string; out?: string; from?: string; to?: string }) => {
+    .option(...FILTER_OPTION)
+    .option(...BOTS_OPTION)
+    .action(async (code: string, opts: ReportOptions & { format: string; out?: string; from?: string; to?: string }) => {
       const format = opts.format;
       if (format !== 'csv' && format !== 'ndjson') throw new Error('--format must be csv or ndjson');
       await withLinkPulse(config, async (lp) => {
-        const { chunks } = await lp.clickQueries.export(code, { from: opts.from, to: opts.to }, format);
+        const { chunks } = await lp.clickQueries.export(code, { from: opts.from, to: opts.to, bots: opts.bots, ...filterParams(opts.filter) }, format);
         const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
         for await (const chunk of chunks) await write(out, chunk);
         if (opts.out) {
@@ -54,6 +71,32 @@ export function registerReportCommands(program: Command, config: Config): void {
         }
       });
     });
+}
+
+interface ReportOptions {
+  readonly filter: string[];
+  readonly bots?: string;
+}
+
+const FILTER_OPTION = [
+  '--filter <dimension=values>',
+  'only clicks where dimension is one of the comma-separated values (`!` before them: none of them; `(none)`: no value); repeat for more dimensions',
+  (value: string, previous: string[]) => [...previous, value],
+  [] as string[],
+] as const;
+const BOTS_OPTION = ['--bots <bots>', 'include, exclude or only'] as const;
+
+/** `--filter country=DE,FR --filter device=mobile` as the API's query parameters. */
+function filterParams(filters: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const filter of filters) {
+    const at = filter.indexOf('=');
+    if (at <= 0) throw new Error(`--filter ${filter}: write dimension=values, e.g. --filter country=DE,FR`);
+    const dimension = filter.slice(0, at);
+    if (dimension in params) throw new Error(`--filter ${dimension} is given twice: put its values in one list`);
+    params[dimension] = filter.slice(at + 1);
+  }
+  return params;
 }
 
 /** Writes with backpressure, so a million rows never pile up in memory. */

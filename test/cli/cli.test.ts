@@ -71,6 +71,23 @@ describe('linkpulse CLI', () => {
     assert.equal(ndjson.length, 2);
   });
 
+  it('filters stats, clicks and exports with --filter, and compares with --compare', () => {
+    const firefox = JSON.parse(run('stats', 'cli1', '--json', '--filter', 'browser=Firefox', '--filter', 'utmSource=cli', '--compare', 'previous').stdout);
+    assert.equal(firefox.totals.clicks, 1);
+    assert.deepEqual(firefox.filters, { browser: ['Firefox'], utmSource: ['cli'] });
+    assert.equal(firefox.previous.totals.clicks, 0);
+    assert.equal(JSON.parse(run('stats', 'cli1', '--json', '--filter', 'utmSource=!cli').stdout).totals.clicks, 0);
+    assert.match(run('stats', 'cli1', '--filter', 'browser=(none)').stdout, /cli1: 1 clicks/);
+    const clicks = JSON.parse(run('clicks', 'cli1', '--json', '--filter', 'browser=!Firefox').stdout) as { userAgent: string }[];
+    assert.deepEqual(clicks.map((c) => c.userAgent), ['=cmd|calc']);
+    assert.equal(run('export', 'cli1', '--format', 'ndjson', '--filter', 'browser=Firefox').stdout.trim().split('\n').length, 1);
+    for (const args of [['--filter', 'colour=red'], ['--filter', 'country=Germany'], ['--filter', 'country'], ['--filter', 'os=a', '--filter', 'os=b']]) {
+      const result = run('stats', 'cli1', ...args);
+      assert.notEqual(result.code, 0, args.join(' '));
+      assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${result.stderr}`);
+    }
+  });
+
   it('imports a CSV and reports the rows it refused', () => {
     const file = `${dir.path}/import.csv`;
     writeFileSync(file, 'url,code,title,tags\nhttps://example.com/i1,imp1,One,x|y\nnot-a-url,imp2,,\nhttps://example.com/i3,,Three,\nhttps://example.com/i4,cli1,,\n');
