@@ -7,7 +7,7 @@ import { openStorage } from '../storage/open-storage.js';
 export function registerServerCommands(program: Command, config: Config): void {
   program.command('serve').description('run the HTTP server').action(async () => {
     // Under load V8 let the old generation grow to 4× what was live (~150 MB of garbage for ~37 MB
-    // live under wrk); 1.5× keeps RSS ~70 MB lower at the same throughput (by hand, see ARCHITECTURE).
+    // live under wrk); 1.5× kept RSS ~70 MB lower at the same throughput (measured by hand under wrk).
     // V8 reads this flag whenever it sets the next collection's limit, so setting it now takes effect.
     setFlagsFromString('--heap-growing-percent=50');
     closeOnSignals(await startServer(config));

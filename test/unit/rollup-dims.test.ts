@@ -21,3 +21,12 @@ it('encodes dimension counts as JSON that decodes to the same counts, whatever t
 it('encodes no counts as empty objects', () => {
   assert.deepEqual(JSON.parse(encodeDims(DIMENSIONS.map(() => new Map()))), Object.fromEntries(DIMENSIONS.map((d) => [d, {}])));
 });
+
+it('reads a row stored before a dimension existed as all its clicks not telling that dimension', () => {
+  const older = JSON.stringify({ countries: { DE: 2, '': 1 }, referrers: {}, browsers: {}, os: {}, devices: { mobile: 2, desktop: 1 }, languages: {} });
+  const decoded = decodeDims(older);
+  assert.deepEqual([...(decoded[DIMENSIONS.indexOf('countries')] ?? [])], [['DE', 2], [null, 1]]);
+  for (const dimension of ['regions', 'cities', 'utmSources', 'utmCampaigns', 'targets'] as const) {
+    assert.deepEqual([...(decoded[DIMENSIONS.indexOf(dimension)] ?? [])], [[null, 3]], dimension);
+  }
+});
