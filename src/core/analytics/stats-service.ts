@@ -7,9 +7,10 @@ import type { ClickScan } from './click-scan.js';
 import { echoFilters, forDomain, hasFilters, parseFilters, refuseUnknown, type ClickFilters, type Filters } from './filters.js';
 import type { RollupAnalytics } from './rollup-analytics.js';
 import { checkBots, checkTimeZone, parseTimeParam } from './range.js';
-import { buckets, defaultInterval, estimatedBuckets, INTERVALS, type Interval } from './time-buckets.js';
+import { buckets, defaultInterval, estimatedBuckets, INTERVALS, nextBucketStart, type Bucket, type Interval } from './time-buckets.js';
 import { localTime, instantOf } from './time-zone.js';
 
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_MS = 30 * DAY_MS;
 export const MAX_BUCKETS = 1000;
@@ -62,6 +63,8 @@ interface Question {
   readonly applied: Filters;
   readonly limit: number;
   readonly compare: Comparison | undefined;
+  /** No `to` was given: the range ends now, and no click is stored past now. */
+  readonly endsNow: boolean;
 }
 
 interface Answer {
@@ -100,7 +103,7 @@ export class StatsService {
     const series = buckets(q.from, q.to, q.interval, q.tz);
     const previousRange = q.compare && previousOf(q, q.compare);
     const [answer, previous] = await Promise.all([
-      this.answer(linkId, q, series),
+      q.endsNow ? this.answer(linkId, ...toHourEnd(q, series)) : this.answer(linkId, q, series),
       previousRange ? this.answer(linkId, { ...q, ...previousRange }, buckets(previousRange.from, previousRange.to, q.interval, q.tz)) : undefined,
     ]);
     const overall = linkId === undefined;
@@ -175,8 +178,20 @@ export class StatsService {
       errors.add('interval', `too fine for this range: more than ${MAX_BUCKETS} buckets`);
     }
     errors.throwIfAny();
-    return { ...range, interval, tz, bots, limit, filters: forDomain(filters, this.domain), applied: filters, compare: request.compare as Comparison | undefined };
+    return { ...range, interval, tz, bots, limit, filters: forDomain(filters, this.domain), applied: filters, compare: request.compare as Comparison | undefined, endsNow: request.to === undefined };
   }
+}
+
+/**
+ * A range that ends now, read to the end of the current hour where its last bucket allows: no click
+ * is stored later than the moment it is read, so the count is the same, and the hour comes whole
+ * from the rollups instead of a cut hour's raw clicks (under a spike, hundreds of thousands).
+ */
+function toHourEnd(q: Question, series: readonly Bucket[]): [Question, Bucket[]] {
+  const last = series.at(-1) as Bucket;
+  const to = Math.min(Math.ceil(q.to / HOUR_MS) * HOUR_MS, nextBucketStart(last.start, q.interval, q.tz));
+  if (to <= q.to) return [q, [...series]];
+  return [{ ...q, to }, [...series.slice(0, -1), { ...last, to }]];
 }
 
 /** The period a report is compared with: the same length just before, or the same dates a year earlier. */
