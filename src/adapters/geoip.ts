@@ -4,6 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { Reader, type Response } from 'maxmind';
 import type { GeoLookup, GeoPlace } from '../core/clicks/enrichment.js';
+import { cappedText } from '../core/shared/text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,13 +67,6 @@ function placeOf(record: PlaceRecord): GeoPlace {
   const subdivision = record.subdivisions?.[0]?.iso_code;
   const region = country !== null && typeof subdivision === 'string' && /^[A-Z0-9]{1,3}$/.test(subdivision) ? `${country}-${subdivision}` : null;
   const name = record.city?.names?.en;
-  const city = typeof name === 'string' ? cityName(name) : null;
+  const city = typeof name === 'string' ? cappedText(name, MAX_CITY_LENGTH) : null;
   return country === null && region === null && city === null ? NO_PLACE : Object.freeze({ country, region, city });
-}
-
-function cityName(name: string): string | null {
-  const trimmed = name.trim();
-  if (trimmed.length <= MAX_CITY_LENGTH) return trimmed === '' ? null : trimmed;
-  // Cut between code points: half a surrogate pair is not text a database would store.
-  return Array.from(trimmed).slice(0, MAX_CITY_LENGTH).join('').trimEnd();
 }

@@ -14,8 +14,8 @@ export interface ScanQuestion {
   readonly buckets: readonly Span[];
   /** Entries kept per breakdown. */
   readonly limit: number;
-  /** Over all links: also break down by the links' tags, and by link (codes). */
-  readonly byLink: boolean;
+  /** Over all links: also break down by the links' tags, and the most clicked links (codes), this many. */
+  readonly topLinks?: number | undefined;
 }
 
 export interface ScanReport {

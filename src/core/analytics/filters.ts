@@ -41,6 +41,10 @@ export function parseFilters(params: Readonly<Record<string, unknown>>, errors: 
   for (const dimension of FILTER_DIMENSIONS) {
     const raw = params[dimension];
     if (raw === undefined) continue;
+    if (Array.isArray(raw)) {
+      errors.add(dimension, `is given ${raw.length} times: give its values once, as a comma-separated list (${dimension}=a,b)`);
+      continue;
+    }
     const parsed = parseFilter(dimension, String(raw));
     if (typeof parsed === 'string') errors.add(dimension, parsed);
     else filters[dimension] = parsed;

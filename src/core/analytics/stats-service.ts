@@ -137,8 +137,10 @@ export class StatsService {
   private async answer(linkId: number | undefined, q: Question, series: readonly { from: number; to: number }[]): Promise<Answer> {
     const overall = linkId === undefined;
     if (hasFilters(q.filters)) {
-      const scanned = await this.scan.report({ linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit, byLink: overall });
-      return { ...scanned, topLinks: scanned.links.slice(0, TOP_LINKS_LIMIT).map((l) => ({ code: l.key ?? '', clicks: l.clicks })) };
+      const scanned = await this.scan.report({
+        linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit, topLinks: overall ? TOP_LINKS_LIMIT : undefined,
+      });
+      return { ...scanned, topLinks: scanned.links.map((l) => ({ code: l.key ?? '', clicks: l.clicks })) };
     }
     const filter: ClickFilter = { linkId, from: q.from, to: q.to, bots: q.bots };
     if (!overall) return this.analytics.report(filter, series, q.limit);

@@ -1,3 +1,5 @@
+import { cappedText } from '../shared/text.js';
+
 /** A click's campaign tags (UTM parameters). */
 export interface Campaign {
   readonly utmSource: string | null;
@@ -26,9 +28,9 @@ export function campaignOf(search: string): Campaign {
   const found: Record<string, string | null> = {};
   let any = false;
   for (const [parameter, field] of PARAMETERS) {
-    const value = params.get(parameter)?.trim().slice(0, MAX_UTM_LENGTH) ?? '';
-    found[field] = value === '' ? null : value;
-    any ||= value !== '';
+    const value = cappedText(params.get(parameter) ?? '', MAX_UTM_LENGTH);
+    found[field] = value;
+    any ||= value !== null;
   }
   return any ? (found as unknown as Campaign) : NO_CAMPAIGN;
 }

@@ -1,4 +1,4 @@
-import { Type, type TString } from 'typebox';
+import { Type, type TString, type TUnion } from 'typebox';
 import { FILTER_DIMENSIONS, type FilterDimension } from '../../core/analytics/filters.js';
 
 const EXAMPLES: Record<FilterDimension, string[]> = {
@@ -24,10 +24,13 @@ const FILTER_HELP = 'A comma-separated list matched exactly, any of which may ma
   + '`(none)` matches a click without a value. Filters on different dimensions combine with AND (and with `bots`). '
   + 'An unknown parameter or a malformed value is a 422 naming it.';
 
+// A repeated parameter arrives as a list: the core refuses it with a message saying how to list values.
+const Repeated = Type.Array(Type.String({ maxLength: 20_000 }), { maxItems: 100 });
+
 /** One optional query parameter per filter dimension, documented with examples. */
 export const FilterQuery = Object.fromEntries(FILTER_DIMENSIONS.map((dimension) => [
   dimension,
-  Type.Optional(Type.String({ maxLength: 20_000, description: `Filter on ${dimension}. ${FILTER_HELP}`, examples: EXAMPLES[dimension] })),
-])) as Record<FilterDimension, ReturnType<typeof Type.Optional<TString>>>;
+  Type.Optional(Type.Union([Type.String({ maxLength: 20_000 }), Repeated], { description: `Filter on ${dimension}. ${FILTER_HELP}`, examples: EXAMPLES[dimension] })),
+])) as Record<FilterDimension, ReturnType<typeof Type.Optional<TUnion<[TString, typeof Repeated]>>>>;
 
 export const BotsParam = Type.String({ maxLength: 20, description: 'include (default) · exclude · only', examples: ['exclude'] });

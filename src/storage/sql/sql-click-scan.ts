@@ -30,17 +30,17 @@ export class SqlClickScan implements ClickScan {
     const rows = await transaction.execute(async (trx) => {
       const base = q.linkId === undefined ? allClicks(q) : linkClicks(q, q.linkId, await readWatermark(trx));
       const count = sql`count(*) as n, count(distinct visitor_id) as v`;
-      const top = (name: string, key: RawBuilder<unknown>, from: RawBuilder<unknown> = sql`b`) => sql`select * from (
+      const top = (name: string, key: RawBuilder<unknown>, from: RawBuilder<unknown> = sql`b`, limit = q.limit) => sql`select * from (
         select ${name} as d, ${key} as k, ${count}, 0 as b from ${from} group by ${key}
-        order by n desc, ${key} is null, ${this.ordered(key)} limit ${q.limit}) ${sql.raw(`t_${name}`)}`;
+        order by n desc, ${key} is null, ${this.ordered(key)} limit ${limit}) ${sql.raw(`t_${name}`)}`;
       const parts = [
         sql`select 'totals' as d, null as k, ${count}, sum(bot) as b from b`,
         sql`select 'series' as d, cast(${bucketIndex(sql.ref('at'), q.buckets)} as text) as k, ${count}, 0 as b from b group by 2`,
         ...DIMENSIONS.map((dimension) => top(dimension, sql.ref(DIMENSION_COLUMNS[dimension]))),
-        ...(q.byLink ? [
+        ...(q.topLinks === undefined ? [] : [
           top('tags', sql.ref('t.tag'), sql`b left join link_tags t on t.link_id = b.link_id`),
-          top('links', sql.ref('l.code'), sql`b join links l on l.id = b.link_id`),
-        ] : []),
+          top('links', sql.ref('l.code'), sql`b join links l on l.id = b.link_id`, q.topLinks),
+        ]),
       ];
       const materialized = sql`with b as materialized (${base}) ${sql.join(parts, sql` union all `)}`;
       return (await sql<ScanRow>`${materialized}`.execute(trx)).rows;
