@@ -60,6 +60,7 @@ describe('analytics over HTTP', () => {
     assert.equal(stats.interval, 'day');
     assert.equal(stats.tz, 'UTC');
     assert.equal(Date.parse(stats.to) - Date.parse(stats.from), 30 * 86_400_000);
+    assert.equal((await (await server.api('/api/links/dst/stats?tz=europe/berlin')).json()).tz, 'Europe/Berlin', 'the canonical name');
     for (const [query, field] of [['tz=Mars/Base', 'tz'], ['interval=fortnight', 'interval'], ['bots=maybe', 'bots'],
       ['from=2026-02-30', 'from'], ['from=2026-11-02&to=2026-11-01', 'from'], ['interval=minute&from=2026-01-01', 'interval']]) {
       const res = await server.api(`/api/links/dst/stats?${query}`);

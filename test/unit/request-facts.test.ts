@@ -13,9 +13,12 @@ describe('facts taken from a redirect request', () => {
     assert.equal(primaryLanguage(undefined), null);
   });
 
-  it('keeps a referrer only when it is a URL', () => {
+  it('keeps a referrer only when it is an http(s) URL', () => {
     assert.deepEqual(parseReferrer('https://www.Example.com/a?b'), { referrer: 'https://www.example.com/a?b', referrerHost: 'www.example.com' });
-    assert.deepEqual(parseReferrer('not a url'), { referrer: null, referrerHost: null });
+    assert.deepEqual(parseReferrer('http://t.co/x'), { referrer: 'http://t.co/x', referrerHost: 't.co' });
+    for (const other of ['not a url', 'javascript:alert(1)', 'data:text/html,<script>', 'file:///etc/passwd', 'ftp://x.example/']) {
+      assert.deepEqual(parseReferrer(other), { referrer: null, referrerHost: null }, other);
+    }
     assert.deepEqual(parseReferrer(undefined), { referrer: null, referrerHost: null });
   });
 
@@ -26,6 +29,9 @@ describe('facts taken from a redirect request', () => {
     assert.equal(storedIp('::ffff:198.51.100.9', 'anonymized'), '198.51.100.0');
     assert.equal(storedIp('2001:db8::1', 'anonymized'), '2001:db8:0::');
     assert.equal(storedIp('203.0.113.77', 'none'), null);
+    for (const junk of ['garbage<script>', '', '1.2.3', '203.0.113.77, 10.0.0.1']) {
+      for (const policy of ['full', 'anonymized', 'none'] as const) assert.equal(storedIp(junk, policy), null, `${policy} ${junk}`);
+    }
   });
 
   it('appends the request query to the target, keeping its own parameters and fragment', () => {

@@ -21,9 +21,10 @@ export function parseTimeParam(field: string, value: string, tz: string): number
   return ms;
 }
 
+/** The zone's canonical IANA name (`europe/berlin` is `Europe/Berlin`). */
 export function checkTimeZone(tz: string): string {
   if (!isValidTimeZone(tz)) throw ValidationError.field('tz', `"${tz}" is not an IANA time zone`);
-  return tz;
+  return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
 }
 
 export function checkBots(value: string): BotFilter {

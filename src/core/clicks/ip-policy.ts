@@ -1,10 +1,10 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 
 export type IpStorage = 'full' | 'anonymized' | 'none';
 
-/** What of the client IP is kept: all of it, its network (/24, /48), or nothing. */
+/** What of the client IP is kept: all of it, its network (/24, /48), or nothing; never what is not an IP. */
 export function storedIp(ip: string, policy: IpStorage): string | null {
-  if (policy === 'full') return ip;
+  if (policy === 'full') return isIP(ip) === 0 ? null : ip;
   if (policy === 'none') return null;
   if (isIPv4(ip)) return ip.split('.').slice(0, 3).concat('0').join('.');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);

@@ -1,7 +1,7 @@
 const MAX_REFERRER_LENGTH = 2048;
 const LANGUAGE_TAG = /^[a-z]{2,3}$/;
 
-/** The referrer if it is a URL, capped, and its host. Anything else counts as no referrer. */
+/** The referrer if it is an http(s) URL, capped, and its host. Anything else counts as no referrer. */
 export function parseReferrer(header: string | undefined): { referrer: string | null; referrerHost: string | null } {
   if (!header) return { referrer: null, referrerHost: null };
   let url: URL;
@@ -10,6 +10,7 @@ export function parseReferrer(header: string | undefined): { referrer: string | 
   } catch {
     return { referrer: null, referrerHost: null };
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { referrer: null, referrerHost: null };
   return {
     referrer: url.href.slice(0, MAX_REFERRER_LENGTH),
     referrerHost: url.hostname === '' ? null : url.hostname.slice(0, 255),
