@@ -167,9 +167,9 @@ int main(int argc, char **argv) {
     }
   }
   double elapsed = (double)(now_us() - start) / 1e6;
-  printf("{\"rate\":%.0f,\"seconds\":%.1f,\"sent\":%llu,\"answered\":%llu,\"errors\":%llu,\"unanswered\":%llu,\"achievedRps\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}\n",
+  printf("{\"rate\":%.0f,\"seconds\":%.1f,\"sent\":%llu,\"answered\":%llu,\"errors\":%llu,\"unanswered\":%llu,\"achievedRps\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f,\"maxMs\":%.3f}\n",
     rate, seconds, (unsigned long long)issued, (unsigned long long)done, (unsigned long long)errors,
     (unsigned long long)(issued - done - errors), (double)done / (elapsed > seconds ? elapsed : seconds),
-    percentile(0.5), percentile(0.99), (double)max_us / 1000.0);
+    percentile(0.5), percentile(0.99), percentile(0.999), (double)max_us / 1000.0);
   return 0;
 }

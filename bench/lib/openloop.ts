@@ -16,6 +16,7 @@ export interface OpenLoopResult {
   /** From when each request was due, not when it could be sent. */
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number;
   readonly maxMs: number;
 }
 
