@@ -21,10 +21,15 @@ export function parseTimeParam(field: string, value: string, tz: string): number
   return ms;
 }
 
-/** The zone's canonical IANA name (`europe/berlin` is `Europe/Berlin`). */
+/** The zone's IANA name as IANA spells it (`europe/berlin` is `Europe/Berlin`). */
 export function checkTimeZone(tz: string): string {
   if (!isValidTimeZone(tz)) throw ValidationError.field('tz', `"${tz}" is not an IANA time zone`);
-  return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  if (resolved.toLowerCase() === tz.toLowerCase()) return resolved;
+  // ICU answers some zones by an older alias (Asia/Kathmandu: Asia/Katmandu): keep the name asked
+  // for, in IANA's usual case where the case was off.
+  const titled = tz.replace(/[^/_-]+/g, (word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase());
+  return titled !== tz && isValidTimeZone(titled) && new Intl.DateTimeFormat('en-US', { timeZone: titled }).resolvedOptions().timeZone === resolved ? titled : tz;
 }
 
 export function checkBots(value: string): BotFilter {

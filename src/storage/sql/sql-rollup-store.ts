@@ -390,7 +390,10 @@ class SqlRollupReadTx implements RollupReadTx {
       .where(inSpans(spans))
       .where(botsMatch(bots))
       .groupBy('link_id');
-    const rows = await perLink.orderBy('clicks', 'desc').limit(limit).execute();
+    // Ties broken by code, as the report orders them: which of tied links make the cut is then certain.
+    const code = this.kind === 'postgres' ? sql`l.code collate "C"` : sql`l.code`;
+    const rows = await this.trx.selectFrom(perLink.as('p')).innerJoin('links as l', 'l.id', 'p.link_id').select(['p.link_id', 'p.clicks'])
+      .orderBy('p.clicks', 'desc').orderBy(code).limit(limit).execute();
     const seen = new Set(rows.map((r) => Number(r.link_id)));
     const missing = include.filter((id) => !seen.has(id));
     for (const chunk of chunks(missing)) rows.push(...await perLink.where('link_id', 'in', chunk).execute());
