@@ -7,6 +7,10 @@ import Database from 'better-sqlite3';
 const STATEMENT_CACHE_SIZE = 500;
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+// Grouping millions of raw clicks (filtered reports) takes a page cache for every sorter and distinct
+// count, 16 MB each: together hundreds of MB, never given back. Past this limit (on SQLite's heap in
+// the whole process) SQLite reuses its pages. By hand, 3 M clicks: RSS 449 → 221 MB, 11.8 → 8.8 s.
+db.pragma(`soft_heap_limit = ${64 * 1024 * 1024}`);
 const statements = new Map();
 
 // WAL checkpoints run here, off the thread that answers redirects: there, a checkpoint copied up to
