@@ -44,10 +44,7 @@ export class RollupAnalytics {
   topLinks(filter: ClickFilter, limit: number): Promise<LinkCount[]> {
     const plan = planRollups(filter.from, filter.to);
     return this.store.snapshot(async (tx) => {
-      const watermark = await tx.watermark();
-      const raw = await tx.raw(undefined, plan.rawSpans, watermark, filter, filter.bots, false);
-      const counts = new Map<number, number>();
-      for (const click of raw.clicks) counts.set(click.linkId, (counts.get(click.linkId) ?? 0) + 1);
+      const counts = await rawClicksPerLink(tx, plan, filter);
       // Any link with raw clicks may overtake: ask for its rolled count too.
       const rolled = await tx.topLinks(plan.rolledSpans, filter.bots, limit, [...counts.keys()]);
       for (const row of rolled) counts.set(row.linkId, (counts.get(row.linkId) ?? 0) + row.clicks);
@@ -66,10 +63,7 @@ export class RollupAnalytics {
   tags(filter: ClickFilter, limit: number): Promise<KeyCount[]> {
     const plan = planRollups(filter.from, filter.to);
     return this.store.snapshot(async (tx) => {
-      const watermark = await tx.watermark();
-      const raw = await tx.raw(undefined, plan.rawSpans, watermark, filter, filter.bots, false);
-      const perLink = new Map<number, number>();
-      for (const click of raw.clicks) perLink.set(click.linkId, (perLink.get(click.linkId) ?? 0) + 1);
+      const perLink = await rawClicksPerLink(tx, plan, filter);
       const counts = new Map<string | null, number>();
       const add = (tag: string | null, clicks: number) => counts.set(tag, (counts.get(tag) ?? 0) + clicks);
       for (const row of await tx.tagClicks(plan.rolledSpans, filter.bots)) add(row.tag, row.clicks);
@@ -78,6 +72,14 @@ export class RollupAnalytics {
       return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks })).sort(byClicks).slice(0, limit);
     });
   }
+}
+
+/** Clicks per link of those the rollups do not cover (cut hours, and past the watermark). */
+async function rawClicksPerLink(tx: RollupReadTx, plan: RollupPlan, filter: ClickFilter): Promise<Map<number, number>> {
+  const raw = await tx.raw(undefined, plan.rawSpans, await tx.watermark(), filter, filter.bots, false);
+  const perLink = new Map<number, number>();
+  for (const click of raw.clicks) perLink.set(click.linkId, (perLink.get(click.linkId) ?? 0) + 1);
+  return perLink;
 }
 
 /** The parts of one UTC day each that make up `span`. */
