@@ -22,10 +22,6 @@ export type Dimension = keyof typeof CLICK_DIMENSIONS;
 export type ClickField = (typeof CLICK_DIMENSIONS)[Dimension];
 export const DIMENSIONS = Object.keys(CLICK_DIMENSIONS) as Dimension[];
 
-/** Breakdowns of a link's attributes, in reports over all links. */
-export const LINK_DIMENSIONS = { domains: 'domain', tags: 'tag' } as const;
-export type LinkDimension = keyof typeof LINK_DIMENSIONS;
-
 export interface Totals {
   readonly clicks: number;
   readonly humanClicks: number;

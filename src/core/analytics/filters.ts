@@ -107,7 +107,7 @@ export function forDomain(filters: Filters, domain: string): ClickFilters {
   return { ...rest, device: { values: [], negate: false } };
 }
 
-export function valueMatches(filter: DimensionFilter, value: string | null): boolean {
+function valueMatches(filter: DimensionFilter, value: string | null): boolean {
   return filter.values.includes(value) !== filter.negate;
 }
 

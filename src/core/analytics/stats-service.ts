@@ -102,9 +102,10 @@ export class StatsService {
   private async report(code: string | null, linkId: number | undefined, q: Question): Promise<StatsReport> {
     const series = buckets(q.from, q.to, q.interval, q.tz);
     const previousRange = q.compare && previousOf(q, q.compare);
+    const previousSeries = previousRange && buckets(previousRange.from, previousRange.to, q.interval, q.tz);
     const [answer, previous] = await Promise.all([
       q.endsNow ? this.answer(linkId, ...toHourEnd(q, series)) : this.answer(linkId, q, series),
-      previousRange ? this.answer(linkId, { ...q, ...previousRange }, buckets(previousRange.from, previousRange.to, q.interval, q.tz)) : undefined,
+      previousRange && previousSeries ? this.answer(linkId, { ...q, ...previousRange }, previousSeries) : undefined,
     ]);
     const overall = linkId === undefined;
     return {
@@ -123,12 +124,12 @@ export class StatsService {
         tags: answer.tags ?? [],
         topLinks: answer.topLinks ?? [],
       } : {}),
-      ...(previous && previousRange ? {
+      ...(previous && previousRange && previousSeries ? {
         previous: {
           from: iso(previousRange.from),
           to: iso(previousRange.to),
           totals: previous.totals,
-          timeseries: seriesOf(buckets(previousRange.from, previousRange.to, q.interval, q.tz), previous.timeseries),
+          timeseries: seriesOf(previousSeries, previous.timeseries),
         },
       } : {}),
     };

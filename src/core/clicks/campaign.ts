@@ -9,8 +9,8 @@ export interface Campaign {
   readonly utmContent: string | null;
 }
 
-export const MAX_UTM_LENGTH = 255;
-export const NO_CAMPAIGN: Campaign = Object.freeze({ utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null });
+const MAX_UTM_LENGTH = 255;
+const NO_CAMPAIGN: Campaign = Object.freeze({ utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null });
 
 const PARAMETERS = [
   ['utm_source', 'utmSource'],

@@ -51,7 +51,7 @@ export async function clickExportPage(
   const found = position.found === true || Number(position.found) === 1;
   const rolled = (columns: RawBuilder<unknown>, join = sql`join clicks c on c.id = l.id`) => sql`select ${columns} from click_links l ${join}
     where l.link_id = ${linkId} and l.id <= ${watermark} and l.at >= ${query.from} and l.at <= ${newest} and ${keyset(sql`l.at`, sql`l.id`)}
-      and ${filtered ? where : sql`1 = 1`}
+      and ${where}
     order by l.at desc, l.id desc limit ${limit}`;
   const recent = (columns: RawBuilder<unknown>) => sql`select ${columns} from clicks c where ${past(sql`${watermark}`)}
     order by +c.at desc, c.id desc limit ${limit}`;
