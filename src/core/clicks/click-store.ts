@@ -1,4 +1,4 @@
-import type { Click, NewClick } from './click.js';
+import type { Click, ClickRecorded, NewClick } from './click.js';
 import type { ClickFilters } from '../analytics/filters.js';
 import type { Refusal } from './click-admission.js';
 
@@ -41,6 +41,12 @@ export interface ClickStore {
    * stream millions of them.
    */
   exportPage(query: ClickPageQuery & { readonly linkId: number }, code: string, format: ExportFormat): Promise<ClickTextPage>;
+  /**
+   * The clicks stored after the click `afterId` (of one link, or of all), oldest first, each with its
+   * link's code; undefined when more than `limit` of them, or more than `window` clicks of all links,
+   * were stored since: too many to catch up on one by one.
+   */
+  since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined>;
 }
 
 export type ExportFormat = 'csv' | 'ndjson';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Click, Device, NewClick } from '../../core/clicks/click.js';
+import type { Click, ClickRecorded, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
@@ -118,6 +118,19 @@ export class SqlClickStore implements ClickStore {
 
   exportPage(query: ClickPageQuery & { readonly linkId: number }, code: string, format: ExportFormat): Promise<ClickTextPage> {
     return clickExportPage(this.kind, this.reads, query, code, format);
+  }
+
+  async since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined> {
+    // By id only, at most `window` of them: a stream that missed more starts afresh instead.
+    const last = afterId + query.window;
+    const beyond = await this.reads.selectFrom('clicks').select('id').where('id', '>', last).limit(1).executeTakeFirst();
+    if (beyond !== undefined) return undefined;
+    let select = this.reads.selectFrom('clicks as c').innerJoin('links as l', 'l.id', 'c.link_id').selectAll('c').select('l.code as code')
+      .where('c.id', '>', afterId).where('c.id', '<=', last);
+    if (query.linkId !== undefined) select = select.where(sql<boolean>`+c.link_id = ${query.linkId}`);
+    const rows = await select.orderBy('c.id').limit(query.limit + 1).execute();
+    if (rows.length > query.limit) return undefined;
+    return rows.map((row) => ({ code: row.code, click: toClick(row) }));
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {
