@@ -11,6 +11,7 @@ import { ClickQueryService } from './core/clicks/click-query-service.js';
 import { ClickRecorder } from './core/clicks/click-recorder.js';
 import { VisitorIdentifier } from './core/clicks/visitor-id.js';
 import { ApiKeyService } from './core/keys/api-key-service.js';
+import { SessionService } from './core/keys/session-service.js';
 import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
@@ -31,6 +32,8 @@ export interface LinkPulse {
   /** Keeps the rollups that reports read up to date (started by the server, not by the CLI). */
   readonly roller: Roller;
   readonly keys: ApiKeyService;
+  /** Dashboard sign-ins. */
+  readonly sessions: SessionService;
   readonly bus: ClickBus;
   /** Waits for clicks in flight, then closes the database. */
   close(): Promise<void>;
@@ -80,6 +83,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   });
   // Every link lives on the base URL's host (the `domain` dimension of reports).
   const domain = new URL(config.baseUrl).host;
+  const keys = new ApiKeyService(storage.keys, clock, config.adminKey);
   return {
     config,
     log,
@@ -90,7 +94,8 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     recorder,
     stats: new StatsService(new RollupAnalytics(storage.rollups), storage.scan, links, clock, domain),
     roller,
-    keys: new ApiKeyService(storage.keys, clock, config.adminKey),
+    keys,
+    sessions: new SessionService(keys, storage.sessions, clock),
     bus,
     async close() {
       await recorder.flush();

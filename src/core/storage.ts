@@ -2,6 +2,7 @@ import type { ClickScan } from './analytics/click-scan.js';
 import type { RollupStore } from './analytics/rollup-store.js';
 import type { ClickStore, SaltStore } from './clicks/click-store.js';
 import type { ApiKeyStore } from './keys/api-key.js';
+import type { SessionStore } from './keys/session.js';
 import type { LinkStore } from './links/link-store.js';
 
 /** Everything the domain needs from a database; one implementation per database. */
@@ -13,6 +14,7 @@ export interface Storage {
   readonly scan: ClickScan;
   readonly salts: SaltStore;
   readonly keys: ApiKeyStore;
+  readonly sessions: SessionStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

@@ -6,14 +6,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LinkPulse } from '../composition-root.js';
 import { problemOf, sendProblem } from '../http/problem.js';
-import { clearSession, isSameOrigin, sessionKey, setSession } from '../http/session-cookie.js';
+import { clearKeyCookie, clearSession, isSameOrigin, sessionId, setSession } from '../http/session-cookie.js';
 
 /** Built by `npm run build` (scripts/build-assets.mjs) from ui/. */
 export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 
 const Session = Type.Object({ role: Type.String(), keyId: Type.String() });
 
-/** The dashboard: a static single-page app, and the cookie session it signs in with. */
+/** The dashboard: a static single-page app, and the session it signs in with (a cookie holding a random id). */
 export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
   const secure = lp.config.baseUrl.startsWith('https:');
   const built = existsSync(`${UI_DIR}index.html`);
@@ -30,8 +30,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = asy
     reply.redirect(`/dashboard${request.url.slice('/dashboard/'.length)}`, 308));
   app.get('/dashboard/links/:code', { schema: { hide: true } }, page);
 
-  app.get('/dashboard/session', { schema: { hide: true, response: { 200: Session } } }, async (request) => {
-    const principal = await lp.keys.authenticate(sessionKey(request));
+  app.get('/dashboard/session', { schema: { hide: true, response: { 200: Session } } }, async (request, reply) => {
+    clearKeyCookie(request, reply, secure);
+    const principal = await lp.sessions.principal(sessionId(request));
     return { role: principal.role, keyId: principal.keyId };
   });
 
@@ -39,14 +40,17 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = asy
     schema: { hide: true, body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 200 }) }), response: { 200: Session } },
   }, async (request, reply) => {
     if (!isSameOrigin(request)) return sendProblem(reply, problemOf(403, 'Sign in from this site'));
-    const principal = await lp.keys.authenticate(request.body.key.trim());
-    setSession(reply, request.body.key.trim(), secure);
+    await lp.sessions.signOut(sessionId(request));
+    const { id, principal } = await lp.sessions.signIn(request.body.key.trim());
+    clearKeyCookie(request, reply, secure);
+    setSession(reply, id, secure);
     return { role: principal.role, keyId: principal.keyId };
   });
 
   app.post('/dashboard/signout', { schema: { hide: true } }, async (request, reply) => {
     if (!isSameOrigin(request)) return sendProblem(reply, problemOf(403, 'Sign out from this site'));
-    clearSession(reply, secure);
+    await lp.sessions.signOut(sessionId(request));
+    clearSession(request, reply, secure);
     return reply.code(204).send();
   });
 };

@@ -98,7 +98,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
       Object.assign(new Error(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
   });
 
-  const authenticate = authenticator(lp.keys);
+  const authenticate = authenticator(lp.keys, lp.sessions);
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !PUBLIC_API_PATHS.test(request.url)) await authenticate(request);
   });

@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../core/keys/api-key.js';
 import { ApiKeyService, type Principal } from '../core/keys/api-key-service.js';
+import type { SessionService } from '../core/keys/session-service.js';
 import { ForbiddenError } from '../core/shared/errors.js';
-import { isSameOrigin, sessionKey } from './session-cookie.js';
+import { isSameOrigin, sessionId } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,17 +25,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** onRequest hook for /api: who is calling (Bearer key, or the dashboard's cookie), and may they do this. */
-export function authenticator(keys: ApiKeyService) {
+/** onRequest hook for /api: who is calling (Bearer key, or the dashboard's session), and may they do this. */
+export function authenticator(keys: ApiKeyService, sessions: SessionService) {
   return async (request: FastifyRequest): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public) return;
     const bearer = bearerToken(request);
-    const cookie = bearer === undefined ? sessionKey(request) : undefined;
-    if (cookie !== undefined && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+    const session = bearer === undefined ? sessionId(request) : undefined;
+    if (session !== undefined && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
       throw new ForbiddenError('A cookie-authenticated change must come from this site (Origin check)');
     }
-    const principal = await keys.authenticate(bearer ?? cookie);
+    const principal = session === undefined ? await keys.authenticate(bearer) : await sessions.principal(session);
     const needed: Role = config.role ?? (SAFE_METHODS.has(request.method) ? 'viewer' : 'admin');
     ApiKeyService.require(principal, needed);
     request.principal = principal;

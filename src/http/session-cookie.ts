@@ -1,19 +1,26 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_DAYS } from '../core/keys/session-service.js';
 
-/** The dashboard keeps the API key it signed in with here: HttpOnly, SameSite=Strict. */
-export const SESSION_COOKIE = 'lp_key';
-const MAX_AGE_S = 30 * 86_400;
+/** The dashboard's session id: HttpOnly, SameSite=Strict. */
+export const SESSION_COOKIE = 'lp_session';
+// Where an older dashboard kept the API key itself: cleared wherever it is seen, never read.
+const KEY_COOKIE = 'lp_key';
 
-export function sessionKey(request: FastifyRequest): string | undefined {
+export function sessionId(request: FastifyRequest): string | undefined {
   return request.cookies?.[SESSION_COOKIE] || undefined;
 }
 
-export function setSession(reply: FastifyReply, key: string, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: MAX_AGE_S });
+export function setSession(reply: FastifyReply, id: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: SESSION_DAYS * 86_400 });
 }
 
-export function clearSession(reply: FastifyReply, secure: boolean): void {
+export function clearSession(request: FastifyRequest, reply: FastifyReply, secure: boolean): void {
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+  clearKeyCookie(request, reply, secure);
+}
+
+export function clearKeyCookie(request: FastifyRequest, reply: FastifyReply, secure: boolean): void {
+  if (request.cookies?.[KEY_COOKIE] !== undefined) reply.clearCookie(KEY_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
 }
 
 /**

@@ -63,6 +63,14 @@ export interface ApiKeysTable {
   last_used_at: number | null;
 }
 
+export interface DashboardSessionsTable {
+  id_hash: string;
+  key_id: string;
+  role: string;
+  created_at: number;
+  expires_at: number;
+}
+
 /** The clicks by link, kept by the roller for clicks up to its watermark. */
 export interface ClickLinksTable {
   link_id: number;
@@ -97,6 +105,7 @@ export interface Database {
   click_links: ClickLinksTable;
   visitor_salts: VisitorSaltsTable;
   api_keys: ApiKeysTable;
+  dashboard_sessions: DashboardSessionsTable;
   rollup_state: RollupStateTable;
   rollup_periods: RollupPeriodsTable;
 }

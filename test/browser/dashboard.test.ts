@@ -66,8 +66,9 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
     await page.click('form[aria-label="Sign in"] button[type=submit]');
     await page.waitForSelector('text=That API key is not valid.');
     await signIn(page, ADMIN_KEY);
-    const cookie = (await admin.cookies()).find((c) => c.name === 'lp_key');
+    const cookie = (await admin.cookies()).find((c) => c.name === 'lp_session');
     assert.ok(cookie, 'a session cookie is set');
+    assert.ok(!cookie.value.includes(ADMIN_KEY), 'it holds a session id, not the key');
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
     assert.equal(await page.textContent('[data-testid=role]'), 'Admin');
@@ -120,10 +121,10 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
   });
 
   it('refuses cookie-authenticated writes from another origin', async () => {
-    const cookie = (await admin.cookies()).find((c) => c.name === 'lp_key');
+    const cookie = (await admin.cookies()).find((c) => c.name === 'lp_session');
     const res = await fetch(`${server.url}/api/links`, {
       method: 'POST',
-      headers: { cookie: `lp_key=${cookie?.value}`, origin: 'https://evil.example', 'content-type': 'application/json' },
+      headers: { cookie: `lp_session=${cookie?.value}`, origin: 'https://evil.example', 'content-type': 'application/json' },
       body: JSON.stringify({ url: 'https://example.com/' }),
     });
     assert.equal(res.status, 403);
@@ -182,10 +183,13 @@ describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
     assert.equal((await server.api('/api/links/spring')).status, 404);
   });
 
-  it('signs out, and the cookie no longer opens the API', async () => {
+  it('signs out, and the session no longer opens the API', async () => {
+    const session = (await admin.cookies()).find((c) => c.name === 'lp_session');
     await page.click('button:has-text("Sign out")');
     await page.waitForSelector('form[aria-label="Sign in"]');
-    assert.equal((await admin.cookies()).some((c) => c.name === 'lp_key'), false);
+    assert.equal((await admin.cookies()).some((c) => c.name === 'lp_session'), false);
     assert.equal(await page.evaluate('fetch("/api/links").then((r) => r.status)'), 401);
+    const replayed = await fetch(`${server.url}/api/links`, { headers: { cookie: `lp_session=${session?.value}` } });
+    assert.equal(replayed.status, 401, 'the server ended the session, not only the browser its cookie');
   });
 });

@@ -6,6 +6,8 @@ import { ROLES, type ApiKey, type ApiKeyStore, type Role } from './api-key.js';
 
 const TOKEN = /^lp_([0-9A-Za-z]{12})_([0-9A-Za-z]{40})$/;
 const TOUCH_EVERY_MS = 60_000;
+/** The principal of the admin key configured in LINKPULSE_ADMIN_KEY. */
+const ENV_KEY_ID = 'env';
 
 export interface Principal {
   readonly keyId: string;
@@ -53,7 +55,7 @@ export class ApiKeyService {
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new UnauthorizedError('An API key is required: Authorization: Bearer <key>');
     const hash = sha256(token);
-    if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) return { keyId: 'env', role: 'admin' };
+    if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) return { keyId: ENV_KEY_ID, role: 'admin' };
     const match = TOKEN.exec(token);
     const stored = match?.[1] === undefined ? undefined : await this.keys.findById(match[1]);
     if (!stored || !timingSafeEqual(hash, Buffer.from(stored.secretHash, 'hex'))) {
@@ -64,6 +66,21 @@ export class ApiKeyService {
     return { keyId: stored.id, role: stored.role };
   }
 
+  /**
+   * What a dashboard session records as its key: the key's id, or for the configured admin key a
+   * fingerprint of it, so that changing LINKPULSE_ADMIN_KEY ends the sessions it opened.
+   */
+  sessionKeyId(principal: Principal, token: string): string {
+    return principal.keyId === ENV_KEY_ID ? `${ENV_KEY_ID}:${fingerprint(token)}` : principal.keyId;
+  }
+
+  /** Who a session is, or undefined when the configured admin key it was opened with has changed. */
+  sessionPrincipal(keyId: string, role: Role): Principal | undefined {
+    if (!keyId.startsWith(`${ENV_KEY_ID}:`)) return { keyId, role };
+    const current = this.bootstrapHash === undefined ? undefined : `${ENV_KEY_ID}:${fingerprintOf(this.bootstrapHash)}`;
+    return keyId === current ? { keyId: ENV_KEY_ID, role: 'admin' } : undefined;
+  }
+
   static require(principal: Principal, role: Role): void {
     if (role === 'admin' && principal.role !== 'admin') throw new ForbiddenError('This needs an admin key');
   }
@@ -71,4 +88,13 @@ export class ApiKeyService {
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/** Names a key without revealing it: a hash of its hash, shortened. */
+function fingerprintOf(keyHash: Buffer): string {
+  return createHash('sha256').update(keyHash).digest('hex').slice(0, 16);
+}
+
+function fingerprint(token: string): string {
+  return fingerprintOf(sha256(token));
 }

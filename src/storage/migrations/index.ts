@@ -8,6 +8,7 @@ import { linksUpdatedIndex } from './2026-11-26T0400-links-updated-index.js';
 import { dayRollups } from './2026-11-26T0500-day-rollups.js';
 import { dayLinksIndex } from './2026-11-26T0600-day-links-index.js';
 import { clickCampaignPlaceTarget } from './2026-12-02T0000-click-campaign-place-target.js';
+import { dashboardSessions } from './2026-12-02T0100-dashboard-sessions.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0500-day-rollups': dayRollups,
   '2026-11-26T0600-day-links-index': dayLinksIndex,
   '2026-12-02T0000-click-campaign-place-target': clickCampaignPlaceTarget,
+  '2026-12-02T0100-dashboard-sessions': dashboardSessions,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

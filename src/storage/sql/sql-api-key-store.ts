@@ -22,9 +22,13 @@ export class SqlApiKeyStore implements ApiKeyStore {
     return rows.map(toApiKey);
   }
 
+  /** With the key go the dashboard sessions opened with it. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('dashboard_sessions').where('key_id', '=', id).execute();
+      const result = await trx.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 
   async count(): Promise<number> {

@@ -9,6 +9,7 @@ import { SqlClickStore } from './sql-click-store.js';
 import { SqlLinkStore } from './sql-link-store.js';
 import { SqlRollupStore, type PeriodWriter } from './sql-rollup-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
+import { SqlSessionStore } from './sql-session-store.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -19,6 +20,7 @@ export class SqlStorage implements Storage {
   readonly scan: SqlClickScan;
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
+  readonly sessions: SqlSessionStore;
   private readonly reads: Kysely<Database>;
   private readonly onClose: (() => Promise<void>) | undefined;
 
@@ -42,6 +44,7 @@ export class SqlStorage implements Storage {
     this.scan = new SqlClickScan(kind, this.reads);
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);
+    this.sessions = new SqlSessionStore(db);
   }
 
   async migrate(): Promise<string[]> {
