@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LinkPulse } from '../composition-root.js';
+import type { GuessThrottle } from '../http/guess-throttle.js';
 import { problemOf, sendProblem } from '../http/problem.js';
+import { UnauthorizedError } from '../core/shared/errors.js';
 import { clearKeyCookie, clearSession, isSameOrigin, sessionId, setSession } from '../http/session-cookie.js';
 
 /** Built by `npm run build` (scripts/build-assets.mjs) from ui/. */
@@ -14,7 +16,7 @@ export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 const Session = Type.Object({ role: Type.String(), keyId: Type.String() });
 
 /** The dashboard: a static single-page app, and the session it signs in with (a cookie holding a random id). */
-export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
+export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; throttle: GuessThrottle }> = async (app, { lp, throttle }) => {
   const secure = lp.config.baseUrl.startsWith('https:');
   const built = existsSync(`${UI_DIR}index.html`);
 
@@ -40,8 +42,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = asy
     schema: { hide: true, body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 200 }) }), response: { 200: Session } },
   }, async (request, reply) => {
     if (!isSameOrigin(request)) return sendProblem(reply, problemOf(403, 'Sign in from this site'));
+    throttle.check(request.ip);
     await lp.sessions.signOut(sessionId(request));
-    const { id, principal } = await lp.sessions.signIn(request.body.key.trim());
+    const { id, principal } = await lp.sessions.signIn(request.body.key.trim()).catch((error: unknown) => {
+      if (error instanceof UnauthorizedError) throttle.failed(request.ip);
+      throw error;
+    });
     clearKeyCookie(request, reply, secure);
     setSession(reply, id, secure);
     return { role: principal.role, keyId: principal.keyId };

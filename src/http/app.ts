@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { LinkPulse } from '../composition-root.js';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { authenticator } from './auth.js';
+import { guessThrottles } from './guess-throttle.js';
 import { redirectFastPath } from './redirect-fast-path.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
@@ -40,7 +41,8 @@ const PUBLIC_API_PATHS = /^\/api\/(docs(\/|$)|openapi\.json$)/;
 /** Builds the HTTP app around the services; listening and process life are `server.ts`'s job. */
 export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise<FastifyInstance> {
   const metrics = new HttpMetrics();
-  const fastPath = redirectFastPath(lp, metrics);
+  const throttles = guessThrottles(lp.clock);
+  const fastPath = redirectFastPath(lp, metrics, throttles.codes);
   const serverOptions: FastifyServerOptions = {
     serverFactory: (handler) => createServer((req, res) => {
       fastPath(req, res).then((handled) => {
@@ -98,7 +100,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
       Object.assign(new Error(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
   });
 
-  const authenticate = authenticator(lp.keys, lp.sessions);
+  const authenticate = authenticator(lp.keys, lp.sessions, throttles.keys);
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !PUBLIC_API_PATHS.test(request.url)) await authenticate(request);
   });
@@ -132,8 +134,8 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     await app.register(routes, { lp });
   }
   await app.register(opsRoutes, { lp, metrics });
-  await app.register(dashboardRoutes, { lp });
-  await app.register(redirectRoutes, { lp, metrics });
+  await app.register(dashboardRoutes, { lp, throttle: throttles.keys });
+  await app.register(redirectRoutes, { lp, metrics, throttles });
   return app;
 }
 

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Role } from '../core/keys/api-key.js';
 import { ApiKeyService, type Principal } from '../core/keys/api-key-service.js';
 import type { SessionService } from '../core/keys/session-service.js';
-import { ForbiddenError } from '../core/shared/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../core/shared/errors.js';
+import type { GuessThrottle } from './guess-throttle.js';
 import { isSameOrigin, sessionId } from './session-cookie.js';
 
 declare module 'fastify' {
@@ -26,7 +27,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** onRequest hook for /api: who is calling (Bearer key, or the dashboard's session), and may they do this. */
-export function authenticator(keys: ApiKeyService, sessions: SessionService) {
+export function authenticator(keys: ApiKeyService, sessions: SessionService, guesses: GuessThrottle) {
   return async (request: FastifyRequest): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public) return;
@@ -35,7 +36,15 @@ export function authenticator(keys: ApiKeyService, sessions: SessionService) {
     if (session !== undefined && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
       throw new ForbiddenError('A cookie-authenticated change must come from this site (Origin check)');
     }
-    const principal = session === undefined ? await keys.authenticate(bearer) : await sessions.principal(session);
+    // A network that guessed too often is refused whatever it sends: a right guess would not show.
+    guesses.check(request.ip);
+    let principal: Principal;
+    try {
+      principal = session === undefined ? await keys.authenticate(bearer) : await sessions.principal(session);
+    } catch (error) {
+      if (error instanceof UnauthorizedError && (bearer ?? session) !== undefined) guesses.failed(request.ip);
+      throw error;
+    }
     const needed: Role = config.role ?? (SAFE_METHODS.has(request.method) ? 'viewer' : 'admin');
     ApiKeyService.require(principal, needed);
     request.principal = principal;

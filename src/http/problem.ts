@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/shared/errors.js';
 import { escapeHtml, htmlPage } from './html.js';
+import { TooManyRequestsError } from './too-many-requests.js';
 
 export interface Problem {
   type: string;
@@ -68,6 +69,7 @@ export function installProblemHandlers(app: FastifyInstance, isUnavailable: (err
       const where = error.validationContext ?? 'request';
       return sendProblem(reply, problemOf(400, `The ${where} is not valid`, validationErrors(error)));
     }
+    if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, problemOf(status, error.message));
     if (status === 503 || isUnavailable(error)) {

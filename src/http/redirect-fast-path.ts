@@ -3,6 +3,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { TrustProxy } from '../config.js';
 import { UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
+import type { GuessThrottle } from './guess-throttle.js';
 import type { HttpMetrics } from './metrics.js';
 import { problemOf } from './problem.js';
 import { followLink } from './redirect-request.js';
@@ -15,7 +16,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
  * else — unknown, gone or protected links, every other route — goes on to Fastify, whose
  * redirect route answers the same way.
  */
-export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
+export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics, codeGuesses: GuessThrottle): Handler {
   const clientIp = clientIpOf(lp.config.trustProxy);
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -23,12 +24,15 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics): Handler {
     const queryAt = url.indexOf('?');
     const code = url.slice(1, queryAt === -1 ? undefined : queryAt);
     const started = process.hrtime.bigint();
+    const ip = clientIp(req);
+    // A network refused for guessing codes is answered by Fastify's route (429), links or not.
+    if (codeGuesses.retryAfter(ip) !== undefined) return false;
     const link = await lp.links.resolve(code).catch(() => undefined);
     if (!link || link.passwordHash !== null) return false;
 
     let location: string;
     try {
-      location = await followLink(lp, metrics, link, { method: req.method, url, ip: clientIp(req), headers: req.headers });
+      location = await followLink(lp, metrics, link, { method: req.method, url, ip, headers: req.headers });
     } catch (error) {
       if (!(error instanceof UnavailableError)) return false; // deleted or used up meanwhile: Fastify answers 404 / 410
       res.writeHead(503, { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '1' });

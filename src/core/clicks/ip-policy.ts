@@ -13,6 +13,16 @@ export function storedIp(ip: string, policy: IpStorage): string | null {
   return null;
 }
 
+/**
+ * Who is behind an address, as far as telling clients apart goes: an IPv4 address, or an IPv6
+ * address's /64 (one subscriber's network: its other addresses are no one else's).
+ */
+export function clientNetwork(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  return isIPv6(ip) ? `${expandIpv6(ip).slice(0, 4).join(':')}::/64` : ip;
+}
+
 function expandIpv6(ip: string): string[] {
   const [head = '', tail = ''] = ip.split('::');
   const left = head === '' ? [] : head.split(':');

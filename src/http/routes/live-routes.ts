@@ -6,7 +6,6 @@ import { ValidationError } from '../../core/shared/errors.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { LiveQuery } from '../schemas/click-schemas.js';
 import { CodeParams, problems } from '../schemas/common.js';
-import { TooManyRequestsError } from '../too-many-requests.js';
 import { StreamQuota } from './stream-quota.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -64,15 +63,6 @@ function lastEventId(request: FastifyRequest): number | undefined {
   return Number(header);
 }
 
-function takeOrRefuse(quota: StreamQuota, request: FastifyRequest, reply: FastifyReply): () => void {
-  try {
-    return quota.take(request.principal?.keyId ?? '', request.ip);
-  } catch (error) {
-    if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
-    throw error;
-  }
-}
-
 function stream(
   lp: LinkPulse,
   { open, quota }: { open: Set<() => void>; quota: StreamQuota },
@@ -81,7 +71,7 @@ function stream(
   missed: Promise<ClickRecorded[] | undefined> | undefined,
   wanted: Wanted,
 ): void {
-  const release = takeOrRefuse(quota, request, reply);
+  const release = quota.take(request.principal?.keyId ?? '', request.ip);
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {

@@ -5,12 +5,25 @@ import type { Link } from '../../core/links/link.js';
 import { verifyPassword } from '../../core/links/password.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { escapeHtml, htmlPage } from '../html.js';
+import { NotFoundError } from '../../core/shared/errors.js';
+import type { GuessThrottles } from '../guess-throttle.js';
 import type { HttpMetrics } from '../metrics.js';
 import { followLink } from '../redirect-request.js';
 
 const Params = Type.Object({ code: Type.String() });
 
-export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics }> = async (app, { lp, metrics }) => {
+export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics; throttles: GuessThrottles }> = async (app, { lp, metrics, throttles }) => {
+  /** The link of a code; a code that names none counts as a guess of the client's. */
+  async function resolve(request: FastifyRequest, code: string): Promise<Link> {
+    throttles.codes.check(request.ip);
+    try {
+      return await lp.links.resolve(code);
+    } catch (error) {
+      if (error instanceof NotFoundError) throttles.codes.failed(request.ip);
+      throw error;
+    }
+  }
+
   async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
     const location = await followLink(lp, metrics, link, request);
     metrics.redirected(request.method, status); // its duration: the onResponse hook
@@ -21,7 +34,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     helmet: false,
     schema: { hide: true, params: Params },
   }, async (request, reply) => {
-    const link = await lp.links.resolve(request.params.code);
+    const link = await resolve(request, request.params.code);
     if (link.passwordHash !== null) return passwordPage(reply, link.code, 200);
     return redirect(request, reply, link, link.redirectType);
   });
@@ -30,9 +43,14 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
   app.post('/:code', {
     schema: { hide: true, params: Params, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
   }, async (request, reply) => {
-    const link = await lp.links.resolve(request.params.code);
+    const link = await resolve(request, request.params.code);
     if (link.passwordHash === null) return redirect(request, reply, link, 303);
-    if (!(await verifyPassword(request.body.password, link.passwordHash))) return passwordPage(reply, link.code, 401);
+    // Checked before the hash: each wrong guess costs an scrypt.
+    throttles.passwords.check(request.ip);
+    if (!(await verifyPassword(request.body.password, link.passwordHash))) {
+      throttles.passwords.failed(request.ip);
+      return passwordPage(reply, link.code, 401);
+    }
     return redirect(request, reply, link, 303);
   });
 };
