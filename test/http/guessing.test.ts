@@ -49,7 +49,7 @@ describe('guessing throttles', () => {
     assert.equal(refused.status, 429, 'a right key from there is refused too: a right guess must not show');
     assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
-    assert.match((await refused.json()).detail, /Too many wrong API keys/);
+    assert.match(((await refused.json()) as { detail: string }).detail, /Too many wrong API keys/);
     assert.equal(await apiAs('203.0.113.2', ADMIN_KEY), 200, 'another address is served');
     // Dashboard sign-ins share the count: the network stays refused there too.
     assert.equal(await signInAs('203.0.113.1', ADMIN_KEY), 429);
