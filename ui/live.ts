@@ -52,16 +52,25 @@ export function subscribeClicks(
 }
 
 const SETTLE_MS = 2000;
+/** Under steady traffic the clicks never pause: refetch at least this often meanwhile. */
+const MAX_WAIT_MS = 10_000;
 
 /**
- * Live clicks move counters at once; the figures only the server knows (unique visitors)
- * follow with one refetch once the clicks pause.
+ * Live clicks move counters at once; the figures only the server knows (unique visitors) follow
+ * with a refetch once the clicks pause, and every MAX_WAIT_MS while they do not.
  */
 export function useSettledRefresh(refresh: () => Promise<void>): () => void {
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const firstPending = useRef<number | undefined>();
   useEffect(() => () => clearTimeout(timer.current), []);
   return useCallback(() => {
+    const now = Date.now();
+    firstPending.current ??= now;
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => void refresh(), SETTLE_MS);
+    const wait = Math.max(0, Math.min(SETTLE_MS, firstPending.current + MAX_WAIT_MS - now));
+    timer.current = setTimeout(() => {
+      firstPending.current = undefined;
+      void refresh();
+    }, wait);
   }, [refresh]);
 }
