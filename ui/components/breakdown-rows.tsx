@@ -33,7 +33,7 @@ export function BreakdownRows({ dimension, rows, total, active, onPick }: RowsPr
         const cells = (
           <>
             <span class="bar" style={{ width: `${(row.clicks / max) * 100}%` }} />
-            <span class="label">{label}</span>
+            <span class="label" title={label}>{label}</span>
             {visitors && <span class="value" title="Unique visitors">{row.uniqueVisitors === undefined ? '—' : formatNumber(row.uniqueVisitors)}</span>}
             <span class="value">{formatNumber(row.clicks)}</span>
             <span class="value share">{formatShare(row.clicks, total)}</span>

@@ -27,7 +27,10 @@ function chartData(series: TimeSeries, previous: TimeSeries | undefined): uPlot.
   return previous ? [...data, series.map((_, i) => previous[i]?.clicks ?? null)] : data;
 }
 
-function chartOptions(width: number, comparing: boolean, host: HTMLElement): uPlot.Options {
+// Ticks of a daily or coarser series fall on whole days, labelled as dates, never as hours.
+const COARSE_STEPS = [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400, 91 * 86_400, 365 * 86_400];
+
+function chartOptions(width: number, comparing: boolean, coarse: boolean, host: HTMLElement): uPlot.Options {
   const [text, line, accent, second] = [cssColor('--muted'), cssColor('--line'), cssColor('--accent'), cssColor('--ok')];
   const axis = { stroke: text, grid: { stroke: line }, ticks: { stroke: line }, font: AXIS_FONT };
   return {
@@ -39,7 +42,8 @@ function chartOptions(width: number, comparing: boolean, host: HTMLElement): uPl
       { label: 'Unique visitors', stroke: second, width: 2 },
       ...(comparing ? [{ label: 'Previous period', stroke: cssColor('--previous'), width: 2, dash: [6, 4] }] : []),
     ],
-    axes: [axis, {
+    legend: { live: false },
+    axes: [coarse ? { ...axis, incrs: COARSE_STEPS } : axis, {
       ...axis,
       incrs: WHOLE_STEPS,
       values: (_u, splits) => formatAxisNumbers(splits),
@@ -59,11 +63,12 @@ function chartOptions(width: number, comparing: boolean, host: HTMLElement): uPl
 const widthOf = (element: HTMLElement) => Math.max(240, element.clientWidth);
 
 /** Clicks and unique visitors over time, the earlier period dimmer beside them (uPlot: canvas). */
-export function TimeChart({ series, previous, label }: { series: TimeSeries; previous?: TimeSeries | undefined; label: string }) {
+export function TimeChart({ series, previous, interval, label }: { series: TimeSeries; previous?: TimeSeries | undefined; interval: string; label: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const scheme = useColorScheme();
   const comparing = previous !== undefined;
+  const coarse = ['day', 'week', 'month'].includes(interval);
   const latest = useRef({ series, previous });
   latest.current = { series, previous };
 
@@ -71,7 +76,7 @@ export function TimeChart({ series, previous, label }: { series: TimeSeries; pre
   useLayoutEffect(() => {
     const element = host.current;
     if (!element) return;
-    const chart = new uPlot(chartOptions(widthOf(element), comparing, element), chartData(latest.current.series, latest.current.previous), element);
+    const chart = new uPlot(chartOptions(widthOf(element), comparing, coarse, element), chartData(latest.current.series, latest.current.previous), element);
     plot.current = chart;
     // The host follows its card; a window resize, a phone turning or a sidebar all reach it.
     const observer = new ResizeObserver(() => chart.setSize({ width: widthOf(element), height: HEIGHT }));
@@ -81,7 +86,7 @@ export function TimeChart({ series, previous, label }: { series: TimeSeries; pre
       chart.destroy();
       plot.current = null;
     };
-  }, [comparing, scheme]);
+  }, [comparing, coarse, scheme]);
 
   useEffect(() => {
     plot.current?.setData(chartData(series, previous));

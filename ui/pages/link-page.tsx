@@ -114,7 +114,7 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
     <main>
       <LinkHeader link={link} status={status} />
 
-      <section class="card report" aria-label="Report" aria-busy={!stats && !report.failure}>
+      <section class="card report" aria-label="Report" aria-busy={!stats && !report.failure} data-view={stats ? report.key : undefined}>
         <ViewControls view={view} onChange={change} />
         <FilterChips filters={view.filters} onRemove={(param) => setFilter(param, undefined)} onClear={() => change({ filters: {} })} />
         {report.failure && (
@@ -130,7 +130,7 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
               Per {stats.interval} · time zone {stats.tz}
               {stats.previous && ` · compared with ${new Date(stats.previous.from).toLocaleDateString(undefined, { timeZone: browserTimeZone })} – ${new Date(Date.parse(stats.previous.to) - 1).toLocaleDateString(undefined, { timeZone: browserTimeZone })}`}
             </p>
-            <TimeChart series={stats.timeseries} previous={stats.previous?.timeseries} label={`Clicks per ${stats.interval}`} />
+            <TimeChart series={stats.timeseries} previous={stats.previous?.timeseries} interval={stats.interval} label={`Clicks per ${stats.interval}`} />
           </>
         ) : !report.failure && <p class="loading" data-testid="report-loading">Loading the report…</p>}
       </section>

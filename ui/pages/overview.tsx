@@ -75,7 +75,7 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
 
       <section class="card">
         <h2>Clicks over the last 30 days <span class="muted">({browserTimeZone})</span></h2>
-        {stats && <TimeChart series={stats.timeseries} label="Clicks per day, all links" />}
+        {stats && <TimeChart series={stats.timeseries} interval={stats.interval} label="Clicks per day, all links" />}
       </section>
 
       <div class="columns">
