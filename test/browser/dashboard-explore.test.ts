@@ -284,6 +284,7 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
       await signIn(phone);
       await phone.waitForSelector('table.links tbody tr');
       assert.ok(await phone.evaluate(FITS), 'the link list fits');
+      await phone.screenshot({ path: `${SCREENSHOTS}overview-phone-${colorScheme}.png`, fullPage: true });
       await phone.goto(`${server.url}/dashboard/links/launch?interval=day&compare=previous&utmCampaign=spring`);
       await phone.waitForSelector('table.clicks tbody tr');
       await phone.waitForSelector('.chart canvas');

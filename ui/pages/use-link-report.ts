@@ -56,7 +56,8 @@ export function useLinkReport(code: string, view: View) {
   }, [code, key]);
 
   const loadAll = useCallback(async (dimension: Dimension): Promise<KeyCount[]> => {
-    const stats = await api<Stats>(`${linkPath(code)}/stats?${reportParams(viewRef.current, { limit: String(FULL_LIMIT) })}`);
+    // Without the comparison: only the entries are wanted.
+    const stats = await api<Stats>(`${linkPath(code)}/stats?${reportParams({ ...viewRef.current, compare: '' }, { limit: String(FULL_LIMIT) })}`);
     return stats[dimension];
   }, [code]);
 
