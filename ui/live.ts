@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { Click } from './api.js';
+import { refreshDelay } from './refresh-delay.js';
 
 const RETRY_MS = 1000;
 
@@ -51,13 +52,9 @@ export function subscribeClicks(
   };
 }
 
-const SETTLE_MS = 2000;
-/** Under steady traffic the clicks never pause: refetch at least this often meanwhile. */
-const MAX_WAIT_MS = 10_000;
-
 /**
  * Live clicks move counters at once; the figures only the server knows (unique visitors) follow
- * with a refetch once the clicks pause, and every MAX_WAIT_MS while they do not.
+ * with a refetch (see refreshDelay).
  */
 export function useSettledRefresh(refresh: () => Promise<void>): () => void {
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -67,10 +64,9 @@ export function useSettledRefresh(refresh: () => Promise<void>): () => void {
     const now = Date.now();
     firstPending.current ??= now;
     clearTimeout(timer.current);
-    const wait = Math.max(0, Math.min(SETTLE_MS, firstPending.current + MAX_WAIT_MS - now));
     timer.current = setTimeout(() => {
       firstPending.current = undefined;
       void refresh();
-    }, wait);
+    }, refreshDelay(firstPending.current, now));
   }, [refresh]);
 }

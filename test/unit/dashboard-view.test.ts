@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Click } from '../../ui/api.js';
+import { refreshDelay } from '../../ui/refresh-delay.js';
 import { clickPasses, filterValueOf, parseFilter } from '../../ui/view/filters.js';
 import { dayAfter, DEFAULT_VIEW, effectiveInterval, parseView, rangeSpan, reportParams, viewSearch, type View } from '../../ui/view/view-state.js';
 
@@ -56,5 +57,15 @@ describe('dashboard filters', () => {
     assert.equal(clickPasses({ referrerHost: ['(none)'], utmSource: ['mail'] }, click), true);
     assert.equal(clickPasses({ referrerHost: ['!(none)'] }, click), false);
     assert.equal(clickPasses({ tag: ['q4'] }, click), true, 'link-level filters are the stream\'s, not the click\'s');
+  });
+});
+
+describe('refetching unique visitors during live traffic', () => {
+  it('waits for a pause, but never more than 10 s after the first click it has not refetched', () => {
+    assert.equal(refreshDelay(0, 0), 2000);
+    // A click every second: each one pushes the refetch back, until the first is 10 s old.
+    assert.equal(refreshDelay(0, 7000), 2000);
+    assert.equal(refreshDelay(0, 9000), 1000);
+    assert.equal(refreshDelay(0, 12_000), 0);
   });
 });
