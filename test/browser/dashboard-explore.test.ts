@@ -114,7 +114,9 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
 
     // A second dimension from another tab combines with the first.
     await page.click('section[aria-label=Sources] button.tab:has-text("UTM source")');
-    await rowOf(page, 'utmSources', 'newsletter').click();
+    // Rows are buttons: the keyboard reaches them.
+    await rowOf(page, 'utmSources', 'newsletter').focus();
+    await page.keyboard.press('Enter');
     await page.waitForSelector('[data-filter=utmSource]');
     await rowsAre(page, 'utmSources', 'one');
     const expected = await apiTotals('country=FR&utmSource=newsletter');
@@ -124,7 +126,7 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
     assert.equal(await page.locator('table.clicks tbody tr').count(), expected.clicks, 'the click log is filtered too');
     assert.equal(await page.textContent('[data-filter=country] > span'), 'Country is France (FR)');
 
-    // Rows are buttons: the keyboard reaches them, and a chip removes its filter.
+    // A chip removes its filter.
     await page.click('[data-filter=country] button.remove');
     await page.locator('[data-filter=country]').waitFor({ state: 'detached' });
     assert.match(page.url(), /\?utmSource=newsletter$/);
@@ -217,6 +219,7 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
   it('shows a large number on the y-axis in full', async () => {
     await page.goto(`${server.url}/dashboard/links/big`);
     await page.locator('.chart[data-y-labels*="K"]').waitFor();
+    assert.equal(await page.locator('section[aria-label=Sources] .tabs, section[aria-label=Locations] .tabs').count(), 0, 'no UTM, region or city tabs without data');
     const labels = ((await page.getAttribute('.chart', 'data-y-labels')) ?? '').split('|');
     const width = Number(await page.getAttribute('.chart', 'data-y-axis-width'));
     const top = labels.at(-1) ?? '';
@@ -317,6 +320,19 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
     await p.unroute('**/dashboard/session');
     await p.waitForSelector('form[aria-label="Sign in"]');
     await signIn(p);
+    // While another range loads, its figures are not those of the range before.
+    await p.goto(`${server.url}/dashboard/links/launch`);
+    await p.waitForSelector('[data-testid=range-clicks]');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await p.route('**/api/links/launch/stats?**', async (route) => { await held; await route.continue(); });
+    await p.click('div[aria-label=Range] button:has-text("30d")');
+    await p.waitForSelector('[data-testid=report-loading]');
+    assert.equal(await p.locator('[data-testid=range-clicks]').count(), 0, 'no 7-day figures under the 30-day button');
+    release();
+    await p.waitForSelector('[data-testid=range-clicks]');
+    await p.unroute('**/api/links/launch/stats?**');
+
     await p.route('**/api/links/launch/stats?**', (route) => route.abort());
     await p.goto(`${server.url}/dashboard/links/launch`);
     await p.waitForSelector('[data-testid=report-error]');
