@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, describeFailure, linkPath, type Click, type Link, type Session } from '../api.js';
 import { Breakdown, type Tab } from '../components/breakdown.js';
+import { mergeClicks } from '../components/clicks-table.js';
 import { FilterChips } from '../components/filter-chips.js';
 import { LinkEditor } from '../components/link-editor.js';
 import { LinkHeader } from '../components/link-header.js';
@@ -77,7 +78,7 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
     const { view: v, stats: s, key } = current.current;
     if (!s || !belongs(v, s, click)) return;
     setReport((r) => (r && r.key === key ? { key, stats: addClickToStats(r.stats, click) } : r));
-    setClicks((c) => (c.key === key ? { ...c, items: [click, ...c.items.filter((x) => x.id !== click.id)] } : c));
+    setClicks((c) => (c.key === key ? { ...c, items: mergeClicks(c.items, [click]) } : c));
     current.current.settle();
   }, setStatus, () => {
     void current.current.refresh();

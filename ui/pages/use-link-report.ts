@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
 import { api, describeFailure, linkPath, type Click, type KeyCount, type Page, type Stats } from '../api.js';
+import { mergeClicks } from '../components/clicks-table.js';
 import type { Dimension } from '../view/filters.js';
 import { clicksParams, reportParams, viewSearch, type View } from '../view/view-state.js';
 
@@ -48,10 +49,7 @@ export function useLinkReport(code: string, view: View) {
     if (run !== clicksRun.current) return;
     setClicks((current) => {
       if (current.key !== key) return { key, items: page.items, cursor: page.nextCursor };
-      const byId = new Map<number, Click>();
-      for (const c of [...page.items, ...current.items]) if (!byId.has(c.id)) byId.set(c.id, c);
-      const items = [...byId.values()].sort((a, b) => b.id - a.id);
-      return { key, items, cursor: older ? page.nextCursor : current.cursor };
+      return { key, items: mergeClicks(current.items, page.items), cursor: older ? page.nextCursor : current.cursor };
     });
   }, [code, key]);
 
