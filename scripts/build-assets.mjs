@@ -19,6 +19,7 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(`${root}ui/index.html`, `${root}dist/ui/index.html`);
+copyFileSync(`${root}ui/favicon.svg`, `${root}dist/ui/assets/favicon.svg`);
 
 mkdirSync(`${root}dist/storage/sqlite`, { recursive: true });
 copyFileSync(`${root}src/storage/sqlite/read-worker.mjs`, `${root}dist/storage/sqlite/read-worker.mjs`);

@@ -17,22 +17,30 @@ export type { ClickView as Click } from '../src/core/clicks/click-view.js';
 export type { KeyCount } from '../src/core/analytics/analytics-store.js';
 import type { KeyCount } from '../src/core/analytics/analytics-store.js';
 
-export interface Stats {
+import type { Dimension } from '../src/core/analytics/analytics-store.js';
+
+export interface Totals {
+  clicks: number;
+  humanClicks: number;
+  botClicks: number;
+  uniqueVisitors: number;
+}
+
+export type TimeSeries = { t: string; clicks: number; uniqueVisitors: number }[];
+
+export type Stats = {
   code: string | null;
   from: string;
   to: string;
   interval: string;
   tz: string;
-  totals: { clicks: number; humanClicks: number; botClicks: number; uniqueVisitors: number };
-  timeseries: { t: string; clicks: number; uniqueVisitors: number }[];
-  countries: KeyCount[];
-  referrers: KeyCount[];
-  browsers: KeyCount[];
-  os: KeyCount[];
-  devices: KeyCount[];
-  languages: KeyCount[];
+  /** The filters the report applied, as parameters would say them (canonical case). */
+  filters: Record<string, string[]>;
+  totals: Totals;
+  timeseries: TimeSeries;
   topLinks?: { code: string; clicks: number }[];
-}
+  previous?: { from: string; to: string; totals: Totals; timeseries: TimeSeries };
+} & Record<Dimension, KeyCount[]>;
 
 export interface Page<T> {
   items: T[];
@@ -62,3 +70,9 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
 }
 
 export const linkPath = (code: string) => `/api/links/${encodeURIComponent(code)}`;
+
+/** A failure in words: the server's own message, or that it could not be reached. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ApiError) return error.status >= 500 ? `The server cannot answer right now (${error.status}): ${error.message}` : error.message;
+  return 'Cannot reach the server. Is it running?';
+}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { Click } from './api.js';
+import { refreshDelay } from './refresh-delay.js';
 
 const RETRY_MS = 1000;
 
@@ -51,17 +52,21 @@ export function subscribeClicks(
   };
 }
 
-const SETTLE_MS = 2000;
-
 /**
- * Live clicks move counters at once; the figures only the server knows (unique visitors)
- * follow with one refetch once the clicks pause.
+ * Live clicks move counters at once; the figures only the server knows (unique visitors) follow
+ * with a refetch (see refreshDelay).
  */
 export function useSettledRefresh(refresh: () => Promise<void>): () => void {
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const firstPending = useRef<number | undefined>();
   useEffect(() => () => clearTimeout(timer.current), []);
   return useCallback(() => {
+    const now = Date.now();
+    firstPending.current ??= now;
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => void refresh(), SETTLE_MS);
+    timer.current = setTimeout(() => {
+      firstPending.current = undefined;
+      void refresh();
+    }, refreshDelay(firstPending.current, now));
   }, [refresh]);
 }

@@ -2,51 +2,80 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
-import { api, ApiError, type Session } from './api.js';
+import { api, ApiError, describeFailure, type Session } from './api.js';
 import { SignIn } from './components/sign-in.js';
 import { LinkPage } from './pages/link-page.js';
 import { Overview } from './pages/overview.js';
 
+const SESSION_RETRY_MS = 3000;
+
+type SessionState = { state: 'checking' } | { state: 'signed-out' } | { state: 'failed'; message: string } | { state: 'signed-in'; session: Session };
+
 function App() {
-  const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [path, setPath] = useState(location.pathname);
+  const [session, setSession] = useState<SessionState>({ state: 'checking' });
+  const [where, setWhere] = useState({ path: location.pathname, search: location.search });
 
   useEffect(() => {
-    api<Session>('/dashboard/session').then(setSession, (e: unknown) => {
-      if (e instanceof ApiError && e.status === 401) setSession(null);
-      else throw e;
-    });
-    const onPop = () => setPath(location.pathname);
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // A server that is starting or lost its database answers 503: say so, and try again by itself.
+    const check = () => api<Session>('/dashboard/session').then(
+      (s) => setSession({ state: 'signed-in', session: s }),
+      (e: unknown) => {
+        if (e instanceof ApiError && e.status === 401) return setSession({ state: 'signed-out' });
+        setSession({ state: 'failed', message: describeFailure(e) });
+        retry = setTimeout(() => void check(), SESSION_RETRY_MS);
+      },
+    );
+    void check();
+    const onPop = () => setWhere({ path: location.pathname, search: location.search });
     window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    return () => {
+      clearTimeout(retry);
+      window.removeEventListener('popstate', onPop);
+    };
   }, []);
 
+  /** Every view is a URL: a new page scrolls to the top, a new view of the same page does not. */
   const navigate = (to: string) => {
-    history.pushState(null, '', to);
-    setPath(to);
-    window.scrollTo(0, 0);
+    const url = new URL(to, location.href);
+    if (url.pathname + url.search === location.pathname + location.search) return;
+    history.pushState(null, '', url.pathname + url.search);
+    if (url.pathname !== where.path) window.scrollTo(0, 0);
+    setWhere({ path: url.pathname, search: url.search });
   };
 
   async function signOut() {
     await api('/dashboard/signout', { method: 'POST' });
-    setSession(null);
+    setSession({ state: 'signed-out' });
   }
 
-  if (session === undefined) return <p class="loading">Loading…</p>;
-  if (session === null) return <SignIn onSignedIn={setSession} />;
+  if (session.state === 'checking') return <main><p class="loading">Loading…</p></main>;
+  if (session.state === 'failed') {
+    return (
+      <main class="sign-in">
+        <section class="card" role="alert">
+          <h1>LinkPulse</h1>
+          <p class="error" data-testid="session-error">{session.message}</p>
+          <p class="muted">Trying again every few seconds…</p>
+        </section>
+      </main>
+    );
+  }
+  if (session.state === 'signed-out') return <SignIn onSignedIn={(s) => setSession({ state: 'signed-in', session: s })} />;
 
-  const match = /^\/dashboard\/links\/([^/]+)$/.exec(path);
+  const match = /^\/dashboard\/links\/([^/]+)$/.exec(where.path);
   const code = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  const role = session.session.role;
   return (
     <>
       <header class="top">
         <a href="/dashboard" class="brand" onClick={(e) => { e.preventDefault(); navigate('/dashboard'); }}>LinkPulse</a>
-        <span class="role" data-testid="role">{session.role === 'admin' ? 'Admin' : 'Viewer (read only)'}</span>
+        <span class="role" data-testid="role">{role === 'admin' ? 'Admin' : 'Viewer (read only)'}</span>
         <button type="button" class="secondary" onClick={() => void signOut()}>Sign out</button>
       </header>
       {code === undefined
-        ? <Overview session={session} navigate={navigate} />
-        : <LinkPage key={code} code={code} session={session} navigate={navigate} />}
+        ? <Overview session={session.session} navigate={navigate} />
+        : <LinkPage key={code} code={code} session={session.session} search={where.search} navigate={navigate} />}
     </>
   );
 }

@@ -1,13 +1,5 @@
 import type { Click, KeyCount, Stats } from './api.js';
-
-const DIMENSIONS = {
-  countries: (c: Click) => c.country,
-  referrers: (c: Click) => c.referrerHost,
-  browsers: (c: Click) => c.browser,
-  os: (c: Click) => c.os,
-  devices: (c: Click) => c.device,
-  languages: (c: Click) => c.language,
-} as const;
+import { CLICK_DIMENSIONS } from '../src/core/analytics/analytics-store.js';
 
 function bump(rows: KeyCount[], key: string | null): KeyCount[] {
   const found = rows.some((r) => r.key === key);
@@ -41,8 +33,8 @@ export function addClickToStats(stats: Stats, click: Click): Stats {
     },
     timeseries: series,
   };
-  for (const [dimension, keyOf] of Object.entries(DIMENSIONS) as [keyof typeof DIMENSIONS, (c: Click) => string | null][]) {
-    next[dimension] = bump(stats[dimension], keyOf(click));
+  for (const [dimension, field] of Object.entries(CLICK_DIMENSIONS) as [keyof typeof CLICK_DIMENSIONS, keyof Click][]) {
+    if (stats[dimension]) next[dimension] = bump(stats[dimension], click[field] as string | null);
   }
   return next;
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Session } from '../api.js';
+import { api, ApiError, describeFailure, type Session } from '../api.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [error, setError] = useState('');
@@ -10,8 +10,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     try {
       onSignedIn(await api<Session>('/dashboard/session', { method: 'POST', json: { key } }));
     } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e.status === 401 ? 'That API key is not valid.' : e.message);
+      setError(e instanceof ApiError && e.status === 401 ? 'That API key is not valid.' : describeFailure(e));
     }
   }
 

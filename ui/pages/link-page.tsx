@@ -1,151 +1,157 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, linkPath, type Click, type Link, type Page, type Session, type Stats } from '../api.js';
-import { Breakdown } from '../components/breakdown.js';
-import { ClicksTable, mergeClicks } from '../components/clicks-table.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, describeFailure, linkPath, type Click, type Link, type Session } from '../api.js';
+import { Breakdown, type Tab } from '../components/breakdown.js';
+import { mergeClicks } from '../components/clicks-table.js';
+import { FilterChips } from '../components/filter-chips.js';
 import { LinkEditor } from '../components/link-editor.js';
+import { LinkHeader } from '../components/link-header.js';
+import { RecentClicks } from '../components/recent-clicks.js';
+import { ReportTotals } from '../components/report-totals.js';
 import { TimeChart } from '../components/time-chart.js';
-import { browserTimeZone, formatNumber, plural } from '../format.js';
+import { ViewControls } from '../components/view-controls.js';
+import { browserTimeZone } from '../format.js';
 import { subscribeClicks, useSettledRefresh } from '../live.js';
 import { addClickToStats } from '../stats-update.js';
+import { CLICK_DIMENSIONS } from '../../src/core/analytics/analytics-store.js';
+import { clickPasses, type Dimension, type FilterParam } from '../view/filters.js';
+import { clicksParams, endsNow, parseView, viewSearch, type View } from '../view/view-state.js';
+import { BREAKDOWN_LIMIT, useLinkReport } from './use-link-report.js';
 
-const RANGES = { '24h': 1, '7d': 7, '30d': 30 } as const;
-type Range = keyof typeof RANGES | 'custom';
+const CARDS: readonly { title: string; tabs: readonly Tab[] }[] = [
+  { title: 'Sources', tabs: [['referrers', 'Referrers'], ['utmSources', 'UTM source'], ['utmMediums', 'UTM medium'], ['utmCampaigns', 'UTM campaign'], ['utmTerms', 'UTM term'], ['utmContents', 'UTM content']] },
+  { title: 'Locations', tabs: [['countries', 'Countries'], ['regions', 'Regions'], ['cities', 'Cities']] },
+  { title: 'Browsers', tabs: [['browsers', 'Browsers']] },
+  { title: 'Operating systems', tabs: [['os', 'Operating systems']] },
+  { title: 'Devices', tabs: [['devices', 'Devices']] },
+  { title: 'Languages', tabs: [['languages', 'Languages']] },
+];
 
-const BREAKDOWNS = [
-  ['countries', 'Countries'], ['referrers', 'Referrers'], ['browsers', 'Browsers'],
-  ['os', 'Operating systems'], ['devices', 'Devices'], ['languages', 'Languages'],
-] as const;
+/** Whether a live click belongs in the view: its bots setting, its range, its filters. */
+function belongs(view: View, stats: { from: string; to: string; filters: Record<string, string[]> }, click: Click): boolean {
+  if (view.bots === 'exclude' && click.bot) return false;
+  if (view.bots === 'only' && !click.bot) return false;
+  const at = Date.parse(click.at);
+  if (at < Date.parse(stats.from) || (!endsNow(view) && at >= Date.parse(stats.to))) return false;
+  return clickPasses(stats.filters, click);
+}
 
-export function LinkPage({ code, session, navigate }: { code: string; session: Session; navigate: (path: string) => void }) {
+interface LinkPageProps {
+  code: string;
+  session: Session;
+  search: string;
+  navigate: (path: string) => void;
+}
+
+export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
+  const view = useMemo(() => parseView(search), [search]);
   const [link, setLink] = useState<Link | null>(null);
+  const [linkFailure, setLinkFailure] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [clicks, setClicks] = useState<Click[]>([]);
   const [status, setStatus] = useState<'live' | 'reconnecting'>('reconnecting');
-  const [range, setRange] = useState<Range>('7d');
-  const [custom, setCustom] = useState({ from: '', to: '' });
-  const [interval, setIntervalChoice] = useState('');
-  const [bots, setBots] = useState('include');
-  const [copied, setCopied] = useState(false);
+  const [tabs, setTabs] = useState<Record<string, Dimension>>({});
+  const report = useLinkReport(code, view);
+  const { stats, loadStats, loadClicks, setReport, setClicks } = report;
 
-  const statsQuery = useCallback(() => {
-    const params = new URLSearchParams({ tz: browserTimeZone, bots });
-    if (range === 'custom') {
-      if (custom.from) params.set('from', custom.from);
-      if (custom.to) params.set('to', custom.to);
-    } else {
-      params.set('from', new Date(Date.now() - RANGES[range] * 86_400_000).toISOString());
-    }
-    if (interval) params.set('interval', interval);
-    return params;
-  }, [range, custom, interval, bots]);
-
-  const load = useCallback(async () => {
+  const loadLink = useCallback(async () => {
     try {
-      const [l, s, page] = await Promise.all([
-        api<Link>(linkPath(code)),
-        api<Stats>(`${linkPath(code)}/stats?${statsQuery()}`),
-        api<Page<Click>>(`${linkPath(code)}/clicks?limit=50`),
-      ]);
-      setLink(l);
-      setStats(s);
-      setClicks((current) => mergeClicks(current, page.items));
+      setLink(await api<Link>(linkPath(code)));
+      setLinkFailure(null);
     } catch (error) {
       if ((error as { status?: number }).status === 404) setMissing(true);
+      else setLinkFailure(describeFailure(error));
     }
-  }, [code, statsQuery]);
+  }, [code]);
 
-  useEffect(() => { void load(); }, [load]);
-  const settle = useSettledRefresh(load);
+  useEffect(() => { void loadLink(); }, [loadLink]);
+  useEffect(() => { void loadStats(); }, [loadStats]);
+  useEffect(() => { loadClicks().catch(() => undefined); }, [loadClicks]);
 
+  const refresh = useCallback(async () => { await Promise.all([loadLink(), loadStats()]); }, [loadLink, loadStats]);
+  const settle = useSettledRefresh(refresh);
+
+  // The stream is the link's, opened once; the view is applied here, so the counter of all clicks
+  // moves too, and a view change needs no new connection.
+  const current = useRef({ view, stats, key: report.key, settle, refresh, loadClicks });
+  current.current = { view, stats, key: report.key, settle, refresh, loadClicks };
   useEffect(() => subscribeClicks(`${linkPath(code)}/live`, (click) => {
-    setClicks((current) => mergeClicks(current, [click]));
-    setLink((current) => current && { ...current, clicks: current.clicks + 1 });
-    setStats((current) => current && (bots === 'exclude' && click.bot ? current : addClickToStats(current, click)));
-    settle();
-  }, setStatus, () => void load()), [code, load, bots, settle]);
+    setLink((l) => l && { ...l, clicks: l.clicks + 1 });
+    const { view: v, stats: s, key } = current.current;
+    if (!s || !belongs(v, s, click)) return;
+    setReport((r) => (r && r.key === key ? { key, stats: addClickToStats(r.stats, click) } : r));
+    setClicks((c) => (c.key === key ? { ...c, items: mergeClicks(c.items, [click]) } : c));
+    current.current.settle();
+  }, setStatus, () => {
+    void current.current.refresh();
+    current.current.loadClicks().catch(() => undefined);
+  }), [code, setReport, setClicks]);
 
-  if (missing) return <main><p>No link has the code <code>{code}</code>. <a href="/dashboard" onClick={(e) => { e.preventDefault(); navigate('/dashboard'); }}>Back to all links</a></p></main>;
-  if (!link) return <main><p class="loading">Loading…</p></main>;
+  const path = `/dashboard/links/${encodeURIComponent(code)}`;
+  const change = (next: Partial<View>) => navigate(`${path}${viewSearch({ ...view, ...next })}`);
+  const setFilter = (param: FilterParam, value: string | undefined) => {
+    const filters = { ...view.filters };
+    if (value === undefined) delete filters[param];
+    else filters[param] = value;
+    change({ filters });
+  };
+  const pick = (dimension: Dimension, value: string) => {
+    const param = CLICK_DIMENSIONS[dimension];
+    setFilter(param, view.filters[param] === value ? undefined : value);
+  };
 
-  async function copy() {
-    if (!link) return;
-    await navigator.clipboard.writeText(link.shortUrl).catch(() => undefined);
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1500);
+  if (missing) return <main><h1>Link not found</h1><p>No link has the code <code>{code}</code>. <a href="/dashboard" onClick={(e) => { e.preventDefault(); navigate('/dashboard'); }}>Back to all links</a></p></main>;
+  if (!link) {
+    return (
+      <main>
+        <h1 class="visually-hidden">Link {code}</h1>
+        {linkFailure
+          ? <p class="error" role="alert">{linkFailure} <button type="button" class="secondary" onClick={() => void loadLink()}>Retry</button></p>
+          : <p class="loading">Loading…</p>}
+      </main>
+    );
   }
 
-  const qr = `${linkPath(code)}/qr`;
+  const exportQuery = clicksParams(view, {}).toString();
   return (
     <main>
-      <section class="card link-head">
-        <div>
-          <h1>{link.title ?? link.code} {link.disabled && <span class="badge">disabled</span>}</h1>
-          <p class="short">
-            <a href={link.shortUrl} target="_blank" rel="noopener noreferrer" data-testid="short-url">{link.shortUrl}</a>
-            <button type="button" class="secondary" onClick={() => void copy()} aria-live="polite">{copied ? 'Copied' : 'Copy'}</button>
+      <LinkHeader link={link} status={status} />
+
+      <section class="card report" aria-label="Report" aria-busy={!stats && !report.failure} data-view={stats ? report.key : undefined}>
+        <ViewControls view={view} onChange={change} />
+        <FilterChips filters={view.filters} onRemove={(param) => setFilter(param, undefined)} onClear={() => change({ filters: {} })} />
+        {report.failure && (
+          <p class="error" role="alert" data-testid="report-error">
+            {report.failure}{stats && ' The figures below may be out of date.'}
+            {' '}<button type="button" class="secondary" onClick={() => void loadStats()}>Retry</button>
           </p>
-          <p class="target">→ <span data-testid="target-url">{link.url}</span></p>
-          {link.tags.length > 0 && <p class="tags">{link.tags.map((t) => <span class="tag" key={t}>{t}</span>)}</p>}
-        </div>
-        <div class="counter">
-          <strong data-testid="live-counter">{formatNumber(link.clicks)}</strong>
-          <span>clicks in all</span>
-          <span class={`status ${status}`} data-testid="live-status">{status === 'live' ? '● live' : '○ reconnecting'}</span>
-        </div>
-      </section>
-
-      <section class="card">
-        <div class="controls">
-          <div role="group" aria-label="Range">
-            {(['24h', '7d', '30d', 'custom'] as const).map((r) => (
-              <button type="button" key={r} class={range === r ? 'chip active' : 'chip'} aria-pressed={range === r} onClick={() => setRange(r)}>{r}</button>
-            ))}
-          </div>
-          {range === 'custom' && (
-            <>
-              <label class="inline">From <input type="date" value={custom.from} onChange={(e) => setCustom({ ...custom, from: (e.target as HTMLInputElement).value })} /></label>
-              <label class="inline">To <input type="date" value={custom.to} onChange={(e) => setCustom({ ...custom, to: (e.target as HTMLInputElement).value })} /></label>
-            </>
-          )}
-          <label class="inline">Interval <select value={interval} onChange={(e) => setIntervalChoice((e.target as HTMLSelectElement).value)}>
-            <option value="">auto</option>
-            {['minute', 'hour', 'day', 'week', 'month'].map((i) => <option key={i} value={i}>{i}</option>)}
-          </select></label>
-          <label class="inline">Bots <select value={bots} onChange={(e) => setBots((e.target as HTMLSelectElement).value)}>
-            <option value="include">included</option><option value="exclude">excluded</option><option value="only">only</option>
-          </select></label>
-        </div>
-        {stats && (
-          <>
-            <p class="summary">
-              <span data-testid="range-clicks">{formatNumber(stats.totals.clicks)}</span> {plural(stats.totals.clicks, 'click')} ·
-              {' '}{formatNumber(stats.totals.uniqueVisitors)} unique {plural(stats.totals.uniqueVisitors, 'visitor')} ·
-              {' '}{formatNumber(stats.totals.botClicks)} from bots · per {stats.interval}, {stats.tz}
-            </p>
-            <TimeChart series={stats.timeseries} label={`Clicks per ${stats.interval}`} />
-          </>
         )}
+        {stats ? (
+          <>
+            <ReportTotals stats={stats} />
+            <p class="summary muted">
+              Per {stats.interval} · time zone {stats.tz}
+              {stats.previous && ` · compared with ${new Date(stats.previous.from).toLocaleDateString(undefined, { timeZone: browserTimeZone })} – ${new Date(Date.parse(stats.previous.to) - 1).toLocaleDateString(undefined, { timeZone: browserTimeZone })}`}
+            </p>
+            <TimeChart series={stats.timeseries} previous={stats.previous?.timeseries} interval={stats.interval} label={`Clicks per ${stats.interval}`} />
+          </>
+        ) : !report.failure && <p class="loading" data-testid="report-loading">Loading the report…</p>}
       </section>
 
-      <div class="grid">
-        {stats && BREAKDOWNS.map(([key, title]) => <Breakdown key={key} title={title} dimension={key} rows={stats[key]} />)}
-      </div>
-
-      <section class="card" aria-label="Recent clicks">
-        <div class="list-head">
-          <h2>Recent clicks</h2>
-          <a class="button secondary" href={`${linkPath(code)}/clicks/export?format=csv`} download>Export CSV</a>
-          <a class="button secondary" href={`${linkPath(code)}/clicks/export?format=ndjson`} download>Export NDJSON</a>
+      {stats && (
+        <div class="grid">
+          {CARDS.map((card) => (
+            <Breakdown key={card.title} title={card.title} tabs={card.tabs} stats={stats} filters={view.filters} limit={BREAKDOWN_LIMIT} onFilter={pick} loadAll={report.loadAll}
+              chosen={tabs[card.title]} onChoose={(d) => setTabs({ ...tabs, [card.title]: d })} />
+          ))}
         </div>
-        <ClicksTable clicks={clicks} />
-      </section>
+      )}
+
+      <RecentClicks code={code} clicks={report.clicks} exportQuery={exportQuery} onOlder={loadClicks} />
 
       <div class="columns">
         <section class="card qr" aria-label="QR code">
           <h2>QR code</h2>
-          <img src={qr} alt={`QR code for ${link.shortUrl}`} width={200} height={200} />
-          <p><a href={`${qr}?format=svg`} download={`${link.code}.svg`}>Download SVG</a> · <a href={`${qr}?format=png`} download={`${link.code}.png`}>Download PNG</a></p>
+          <img src={`${linkPath(code)}/qr`} alt={`QR code for ${link.shortUrl}`} width={200} height={200} />
+          <p><a href={`${linkPath(code)}/qr?format=svg`} download={`${link.code}.svg`}>Download SVG</a> · <a href={`${linkPath(code)}/qr?format=png`} download={`${link.code}.png`}>Download PNG</a></p>
         </section>
         {session.role === 'admin' && (
           <LinkEditor link={link} onSaved={setLink} onDeleted={() => navigate('/dashboard')} />

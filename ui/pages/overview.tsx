@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Click, type Link, type Page, type Session, type Stats } from '../api.js';
+import { api, describeFailure, type Click, type Link, type Page, type Session, type Stats } from '../api.js';
 import { LinkForm } from '../components/link-form.js';
 import { TimeChart } from '../components/time-chart.js';
 import { browserTimeZone, countryLabel, formatNumber, formatTime } from '../format.js';
@@ -19,8 +19,14 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
   const query = useRef({ search, sort });
   query.current = { search, sort };
 
+  const [failure, setFailure] = useState<string | null>(null);
   const loadStats = useCallback(async () => {
-    setStats(await api<Stats>(`/api/stats?tz=${encodeURIComponent(browserTimeZone)}`));
+    try {
+      setStats(await api<Stats>(`/api/stats?tz=${encodeURIComponent(browserTimeZone)}`));
+      setFailure(null);
+    } catch (error) {
+      setFailure(describeFailure(error));
+    }
   }, []);
 
   const loadLinks = useCallback(async (after: string | null) => {
@@ -55,6 +61,11 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
 
   return (
     <main>
+      <div class="page-head">
+        <h1>All links</h1>
+        <span class="muted" data-testid="time-zone">Last 30 days · time zone {browserTimeZone}</span>
+      </div>
+      {failure && <p class="error" role="alert">{failure} <button type="button" class="secondary" onClick={() => void loadStats()}>Retry</button></p>}
       <section class="totals" aria-label="Last 30 days">
         <div class="card stat"><span>Clicks (30 days)</span><strong data-testid="total-clicks">{stats ? formatNumber(stats.totals.clicks) : '…'}</strong></div>
         <div class="card stat"><span>Unique visitors</span><strong>{stats ? formatNumber(stats.totals.uniqueVisitors) : '…'}</strong></div>
@@ -63,8 +74,8 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
       </section>
 
       <section class="card">
-        <h2>Clicks over the last 30 days</h2>
-        {stats && <TimeChart series={stats.timeseries} label="Clicks per day, all links" />}
+        <h2>Clicks over the last 30 days <span class="muted">({browserTimeZone})</span></h2>
+        {stats && <TimeChart series={stats.timeseries} interval={stats.interval} label="Clicks per day, all links" />}
       </section>
 
       <div class="columns">
@@ -98,16 +109,16 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
             <option value="created">Newest</option><option value="clicks">Most clicks</option>
           </select></label>
         </div>
-        <div class="table-scroll">
-          <table class="links">
+        <div>
+          <table class="links stack">
             <thead><tr><th>Code</th><th>Target</th><th>Clicks</th><th>Created</th></tr></thead>
             <tbody>
               {links.map((l) => (
                 <tr key={l.code}>
-                  <td><a href={`/dashboard/links/${encodeURIComponent(l.code)}`} onClick={open(l.code)}>{l.code}</a>{l.disabled && <span class="badge">disabled</span>}</td>
-                  <td class="url">{l.title && <strong>{l.title} </strong>}<span>{l.url}</span></td>
-                  <td data-testid={`clicks-${l.code}`}>{formatNumber(l.clicks)}</td>
-                  <td>{formatTime(l.createdAt)}</td>
+                  <td data-label="Code"><a href={`/dashboard/links/${encodeURIComponent(l.code)}`} onClick={open(l.code)}>{l.code}</a>{l.disabled && <span class="badge">disabled</span>}</td>
+                  <td data-label="Target" class="url">{l.title && <strong>{l.title} </strong>}<span>{l.url}</span></td>
+                  <td data-label="Clicks" data-testid={`clicks-${l.code}`}>{formatNumber(l.clicks)}</td>
+                  <td data-label="Created" class="minor">{formatTime(l.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

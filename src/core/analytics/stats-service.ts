@@ -7,13 +7,13 @@ import type { ClickScan } from './click-scan.js';
 import { echoFilters, forDomain, hasFilters, parseFilters, refuseUnknown, type ClickFilters, type Filters } from './filters.js';
 import type { RollupAnalytics } from './rollup-analytics.js';
 import { checkBots, checkTimeZone, parseTimeParam } from './range.js';
-import { buckets, defaultInterval, estimatedBuckets, INTERVALS, nextBucketStart, type Bucket, type Interval } from './time-buckets.js';
+import { buckets, defaultInterval, estimatedBuckets, INTERVALS, MAX_BUCKETS, nextBucketStart, type Bucket, type Interval } from './time-buckets.js';
 import { localTime, instantOf } from './time-zone.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_MS = 30 * DAY_MS;
-export const MAX_BUCKETS = 1000;
+export { MAX_BUCKETS };
 export const DEFAULT_BREAKDOWN_LIMIT = 10;
 export const MAX_BREAKDOWN_LIMIT = 1000;
 export const TOP_LINKS_LIMIT = 10;

@@ -2,6 +2,8 @@ import { instantOf, localTime } from './time-zone.js';
 
 export const INTERVALS = ['minute', 'hour', 'day', 'week', 'month'] as const;
 export type Interval = (typeof INTERVALS)[number];
+/** The most buckets a report may have; the dashboard offers only intervals under it. */
+export const MAX_BUCKETS = 1000;
 
 const NOMINAL_MS: Record<Interval, number> = {
   minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000,
