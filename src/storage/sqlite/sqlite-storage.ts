@@ -35,6 +35,13 @@ export function openSqliteStorage(path: string): SqlStorage {
   return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database), periods, onClose: () => worker.close() });
 }
 
+const ROLLED_BACK: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+};
+
 /**
  * Kysely prepares every query anew; parsing SQL then costs more than running it.
  * Statements are reusable in better-sqlite3, so keep the recent ones by SQL text.
@@ -45,6 +52,9 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   return {
     close: () => database.close(),
     prepare(sql) {
+      // SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error); Kysely's
+      // own rollback would then fail, and its error would hide the one that caused it.
+      if (sql === 'rollback' && !database.inTransaction) return ROLLED_BACK;
       let statement = statements.get(sql);
       if (!statement) {
         statement = database.prepare(sql);
