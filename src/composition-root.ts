@@ -15,6 +15,7 @@ import { SessionService } from './core/keys/session-service.js';
 import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
+import { Incident } from './core/shared/incident.js';
 import type { Storage } from './core/storage.js';
 import { openStorage } from './storage/open-storage.js';
 import { PostgresEvents } from './storage/postgres/postgres-events.js';
@@ -35,6 +36,8 @@ export interface LinkPulse {
   /** Dashboard sign-ins. */
   readonly sessions: SessionService;
   readonly bus: ClickBus;
+  /** The database failing (a full disk, a lost server): logged once, reported by /readyz. */
+  readonly databaseIncident: Incident;
   /** Waits for clicks in flight, then closes the database. */
   close(): Promise<void>;
 }
@@ -66,7 +69,10 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
   const links = new LinkService(storage.links, clock, ownHosts(config), changes);
-  const roller = new Roller(storage.rollups, { onError: (error) => log.warn({ err: error }, 'rollup step failed; retrying') });
+  const databaseIncident = new Incident('database operations', log, clock);
+  const roller = new Roller(storage.rollups, {
+    onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'rollup step failed; retrying')),
+  });
   const recorder = new ClickRecorder({
     clicks: storage.clicks,
     bus,
@@ -97,6 +103,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     keys,
     sessions: new SessionService(keys, storage.sessions, clock),
     bus,
+    databaseIncident,
     async close() {
       await recorder.flush();
       await roller.stop();

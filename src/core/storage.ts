@@ -19,6 +19,8 @@ export interface Storage {
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /** Throws when the database cannot commit a write (a full disk, a read-only file). */
+  pingWrite(): Promise<void>;
   /** True when an error this storage threw means "the database cannot serve right now". */
   isUnavailable(error: unknown): boolean;
   close(): Promise<void>;

@@ -67,7 +67,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     app.addSchema(schema);
     addSharedSchema(schema);
   }
-  installProblemHandlers(app, (error) => lp.storage.isUnavailable(error));
+  installProblemHandlers(app, (error) => lp.storage.isUnavailable(error), (error) => lp.databaseIncident.failed(error));
 
   await app.register(swagger, {
     openapi: {

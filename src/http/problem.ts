@@ -57,7 +57,7 @@ function validationErrors(error: FastifyError): FieldError[] {
 }
 
 /** Every error becomes RFC 9457 problem+json; only our own faults are 5xx. */
-export function installProblemHandlers(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
+export function installProblemHandlers(app: FastifyInstance, isUnavailable: (error: unknown) => boolean, onUnavailable: (error: unknown) => void): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       const status = DOMAIN_STATUS[error.kind];
@@ -73,7 +73,7 @@ export function installProblemHandlers(app: FastifyInstance, isUnavailable: (err
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, problemOf(status, error.message));
     if (status === 503 || isUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+      onUnavailable(error);
       return sendProblem(reply.header('retry-after', '1'), problemOf(503, 'The service cannot reach its database; try again shortly'));
     }
     request.log.error({ err: error }, 'request failed');

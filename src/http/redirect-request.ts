@@ -26,9 +26,11 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
       await lp.recorder.record(link, redirectRequest(request));
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof GoneError) throw error;
-      lp.log.error({ err: error }, 'click could not be stored');
+      if (lp.storage.isUnavailable(error)) lp.databaseIncident.failed(error);
+      else lp.log.error({ err: error }, 'click could not be stored');
       throw new UnavailableError('The click could not be stored; try again');
     }
+    lp.databaseIncident.succeeded();
     metrics.clicksStored.inc();
   }
   return withForwardedQuery(link.url, safeSearch(searchOf(request.url)));

@@ -10,13 +10,21 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: Http
 
   app.get('/healthz', { schema: { tags, summary: 'Liveness', response: { 200: Status } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { tags, summary: 'Readiness: the database answers', response: { 200: Status } } }, async (request, reply) => {
+  app.get('/readyz', {
+    schema: { tags, summary: 'Readiness: the database answers, and takes writes again after it failed', response: { 200: Status } },
+  }, async (_request, reply) => {
+    const incident = lp.databaseIncident;
     try {
-      await lp.storage.ping();
+      // While the database fails, only a committed write says it works again (nothing else may be
+      // writing: a balancer sends no traffic to a node that is not ready).
+      await (incident.current ? lp.storage.pingWrite() : lp.storage.ping());
+      incident.succeeded();
       return { status: 'ready' };
     } catch (error) {
-      request.log.warn({ err: error }, 'database not reachable');
-      return sendProblem(reply, problemOf(503, 'The database is not reachable'));
+      incident.failed(error);
+      const since = new Date(incident.current?.since ?? lp.clock.now()).toISOString();
+      const reason = error instanceof Error ? error.message : String(error);
+      return sendProblem(reply.header('retry-after', '5'), problemOf(503, `The database is failing (since ${since}): ${reason}`));
     }
   });
 

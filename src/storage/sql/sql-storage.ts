@@ -23,6 +23,7 @@ export class SqlStorage implements Storage {
   readonly sessions: SqlSessionStore;
   private readonly reads: Kysely<Database>;
   private readonly onClose: (() => Promise<void>) | undefined;
+  private readonly hasRoom: (() => Promise<void>) | undefined;
 
   constructor(
     readonly kind: SqlDialect,
@@ -34,10 +35,13 @@ export class SqlStorage implements Storage {
       readonly periods?: PeriodWriter;
       /** Run on close, after the reads are destroyed. */
       readonly onClose?: () => Promise<void>;
+      /** Throws when a write cannot fit (SQLite: the disk holding its file is full). */
+      readonly hasRoom?: () => Promise<void>;
     } = {},
   ) {
     this.reads = options.reads ?? db;
     this.onClose = options.onClose;
+    this.hasRoom = options.hasRoom;
     this.links = new SqlLinkStore(kind, db);
     this.clicks = options.clicks ?? new SqlClickStore(kind, db);
     this.rollups = new SqlRollupStore(kind, db, this.reads, options.periods);
@@ -56,6 +60,12 @@ export class SqlStorage implements Storage {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  async pingWrite(): Promise<void> {
+    await this.hasRoom?.();
+    // A row rewritten as it is: a committed write that changes nothing.
+    await this.db.updateTable('rollup_state').set((eb) => ({ watermark: eb.ref('watermark') })).where('id', '=', 1).execute();
   }
 
   isUnavailable(error: unknown): boolean {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
@@ -32,7 +33,21 @@ export function openSqliteStorage(path: string): SqlStorage {
   if (path === ':memory:') return new SqlStorage('sqlite', db, { clicks: new SqliteClickStore(db, db, database), periods });
   const worker = new WorkerReadDialect(path, CHECKPOINT_MS);
   const reads = new Kysely<Database>({ dialect: worker });
-  return new SqlStorage('sqlite', db, { reads, clicks: new SqliteClickStore(db, reads, database), periods, onClose: () => worker.close() });
+  return new SqlStorage('sqlite', db, {
+    reads, clicks: new SqliteClickStore(db, reads, database), periods, onClose: () => worker.close(), hasRoom: () => diskHasRoom(path),
+  });
+}
+
+// Below this, the next commit may not fit: a small write can, while a batch of clicks or a
+// checkpoint growing the file cannot.
+const MIN_FREE_BYTES = 1024 * 1024;
+
+async function diskHasRoom(path: string): Promise<void> {
+  const disk = await statfs(dirname(path));
+  const free = disk.bavail * disk.bsize;
+  if (free < MIN_FREE_BYTES) {
+    throw Object.assign(new Error(`database or disk is full: ${Math.round(free / 1024)} KB free beside ${path}`), { code: 'SQLITE_FULL' });
+  }
 }
 
 const ROLLED_BACK: SqliteStatement = {
