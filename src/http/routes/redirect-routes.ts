@@ -8,7 +8,8 @@ import { escapeHtml, htmlPage } from '../html.js';
 import type { HttpMetrics } from '../metrics.js';
 import { followLink } from '../redirect-request.js';
 
-const Params = Type.Object({ code: Type.String() });
+// Paths are not validated: whatever a path holds that is not a code is a 404, like any unknown code.
+type Params = { Params: { code: string } };
 
 export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics }> = async (app, { lp, metrics }) => {
   async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
@@ -17,9 +18,9 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
 
-  app.get('/:code', {
+  app.get<Params>('/:code', {
     helmet: false,
-    schema: { hide: true, params: Params },
+    schema: { hide: true },
   }, async (request, reply) => {
     const link = await lp.links.resolve(request.params.code);
     if (link.passwordHash !== null) return passwordPage(reply, link.code, 200);
@@ -27,8 +28,8 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
   });
 
   // Password-protected links: the form posts here; a right password is a click like any other.
-  app.post('/:code', {
-    schema: { hide: true, params: Params, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
+  app.post<Params & { Body: { password: string } }>('/:code', {
+    schema: { hide: true, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
   }, async (request, reply) => {
     const link = await lp.links.resolve(request.params.code);
     if (link.passwordHash === null) return redirect(request, reply, link, 303);
