@@ -13,7 +13,8 @@ import { authenticator } from './auth.js';
 import { redirectFastPath } from './redirect-fast-path.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
-import { installProblemHandlers } from './problem.js';
+import { requireJsonBodies } from './json-bodies.js';
+import { frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { clickRoutes } from './routes/click-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { linkRoutes } from './routes/link-routes.js';
@@ -57,6 +58,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     trustProxy: trustProxyOption(lp.config.trustProxy),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500 },
+    frameworkErrors: frameworkErrorHandler,
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -66,6 +68,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     addSharedSchema(schema);
   }
   installProblemHandlers(app, (error) => lp.storage.isUnavailable(error));
+  requireJsonBodies(app, (request) => request.url.startsWith('/api/'));
 
   await app.register(swagger, {
     openapi: {
