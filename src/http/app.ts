@@ -11,6 +11,8 @@ import type { LinkPulse } from '../composition-root.js';
 import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { authenticator } from './auth.js';
 import { redirectFastPath } from './redirect-fast-path.js';
+import { strictTransportSecurity } from './hsts.js';
+import { PAGE_STYLE_SOURCE } from './html.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
 import { requireJsonBodies } from './json-bodies.js';
@@ -85,12 +87,15 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
       // Strict: no inline script anywhere; the dashboard's code and styles are files of ours.
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'"],
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'", PAGE_STYLE_SOURCE],
         imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"],
         baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
       },
     },
+    // Sent only where the request came over HTTPS (see strictTransportSecurity).
+    strictTransportSecurity: false,
   });
+  strictTransportSecurity(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 4096 });
   await app.register(rateLimit, {

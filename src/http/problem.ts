@@ -58,7 +58,8 @@ const FASTIFY_DETAILS: Record<string, (request: FastifyRequest) => string> = {
 /** Errors Fastify answers before any route runs (a URL it cannot decode): problems too. */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-  sendProblemOrPage(request, reply, problemOf(status, FASTIFY_DETAILS[error.code]?.(request) ?? error.message));
+  // No route ran, so no page headers were set: a problem document, whoever asked.
+  sendProblem(reply.header('x-content-type-options', 'nosniff'), problemOf(status, FASTIFY_DETAILS[error.code]?.(request) ?? error.message));
 }
 
 /** Every error becomes RFC 9457 problem+json; only our own faults are 5xx. */

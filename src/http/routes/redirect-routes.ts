@@ -6,7 +6,7 @@ import { verifyPassword } from '../../core/links/password.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { escapeHtml, htmlPage } from '../html.js';
 import type { HttpMetrics } from '../metrics.js';
-import { followLink } from '../redirect-request.js';
+import { followLink, forwardedQuery } from '../redirect-request.js';
 
 // Paths are not validated: whatever a path holds that is not a code is a 404, like any unknown code.
 type Params = { Params: { code: string } };
@@ -18,12 +18,12 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
 
+  // Redirects mostly leave by the fast path; what reaches this route gets the pages' security headers.
   app.get<Params>('/:code', {
-    helmet: false,
     schema: { hide: true },
   }, async (request, reply) => {
     const link = await lp.links.resolve(request.params.code);
-    if (link.passwordHash !== null) return passwordPage(reply, link.code, 200);
+    if (link.passwordHash !== null) return passwordPage(reply, link.code, request.url, 200);
     return redirect(request, reply, link, link.redirectType);
   });
 
@@ -33,14 +33,16 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
   }, async (request, reply) => {
     const link = await lp.links.resolve(request.params.code);
     if (link.passwordHash === null) return redirect(request, reply, link, 303);
-    if (!(await verifyPassword(request.body.password, link.passwordHash))) return passwordPage(reply, link.code, 401);
+    if (!(await verifyPassword(request.body.password, link.passwordHash))) return passwordPage(reply, link.code, request.url, 401);
     return redirect(request, reply, link, 303);
   });
 };
 
-function passwordPage(reply: FastifyReply, code: string, status: number): FastifyReply {
+/** The form posts to the URL it was asked at, query included: campaign tags reach the click and the target. */
+function passwordPage(reply: FastifyReply, code: string, url: string, status: number): FastifyReply {
   const wrong = status === 401 ? '<p role="alert">That password is not right.</p>' : '';
+  const action = `/${encodeURIComponent(code)}${forwardedQuery(url)}`;
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('Password required',
-    `<h1>This link is protected</h1>${wrong}<form method="post" action="/${escapeHtml(code)}">`
+    `<h1>This link is protected</h1>${wrong}<form method="post" action="${escapeHtml(action)}">`
     + '<label>Password <input type="password" name="password" required autofocus></label> <button>Continue</button></form>'));
 }
