@@ -67,7 +67,7 @@ describe('HTML pages and security headers', () => {
 
   it('sends no Strict-Transport-Security over plain HTTP, even when an untrusted client claims HTTPS', async () => {
     for (const path of ['/dashboard', '/api/links', '/nothing', '/locked', '/healthz']) {
-      for (const headers of [{}, { 'x-forwarded-proto': 'https' }]) {
+      for (const headers of [{}, { 'x-forwarded-proto': 'https' }] as Record<string, string>[]) {
         const res = await server.api(path, { key: null, headers });
         assert.equal(res.headers.get('strict-transport-security'), null, `${path} ${JSON.stringify(headers)}`);
       }
