@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 import { CachedUserAgentParser } from './adapters/user-agent-parser.js';
 import { bundledCountryDatabase, MmdbGeoLookup } from './adapters/geoip.js';
 import { InProcessClickBus } from './adapters/in-process-click-bus.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { Roller } from './core/analytics/roller.js';
 import { RollupAnalytics } from './core/analytics/rollup-analytics.js';
 import { StatsService } from './core/analytics/stats-service.js';
@@ -17,6 +17,7 @@ import { systemClock, type Clock } from './core/shared/clock.js';
 import type { Storage } from './core/storage.js';
 import { openStorage } from './storage/open-storage.js';
 import { PostgresEvents } from './storage/postgres/postgres-events.js';
+import { databaseStartError, reasonOf } from './startup-errors.js';
 
 /** Every service, built once from config; both the server and the CLI start here. */
 export interface LinkPulse {
@@ -46,7 +47,14 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
   });
-  const storage = openStorage(config.databaseUrl);
+  // Before the database: a wrong file is a start-up error, not a server that never listens.
+  const geo = openGeoLookup(config.geoipDb);
+  let storage: Storage;
+  try {
+    storage = openStorage(config.databaseUrl);
+  } catch (error) {
+    throw databaseStartError(config.databaseUrl, error);
+  }
   let events: PostgresEvents | undefined;
   try {
     await storage.migrate();
@@ -56,9 +64,9 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
       await events.start();
     }
   } catch (error) {
-    await events?.close();
-    await storage.close();
-    throw error;
+    await events?.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    throw databaseStartError(config.databaseUrl, error);
   }
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
@@ -68,7 +76,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     clicks: storage.clicks,
     bus,
     userAgents: new CachedUserAgentParser(),
-    geo: new MmdbGeoLookup(config.geoipDb ?? bundledCountryDatabase()),
+    geo,
     visitors: new VisitorIdentifier(storage.salts, clock),
     clock,
     ipStorage: config.ipStorage,
@@ -100,6 +108,16 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
       await storage.close();
     },
   };
+}
+
+/** The GeoIP database, read whole now: a path that is not an .mmdb file stops the start, naming it. */
+function openGeoLookup(path: string | undefined): MmdbGeoLookup {
+  if (path === undefined) return new MmdbGeoLookup(bundledCountryDatabase());
+  try {
+    return new MmdbGeoLookup(path);
+  } catch (error) {
+    throw new ConfigError('LINKPULSE_GEOIP_DB', `cannot read ${path} as a MaxMind .mmdb database: ${reasonOf(error)}`);
+  }
 }
 
 /** host[:port] values that reach this service: a target there would redirect to itself. */
