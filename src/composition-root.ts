@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { CachedUserAgentParser } from './adapters/user-agent-parser.js';
 import { bundledCountryDatabase, MmdbGeoLookup } from './adapters/geoip.js';
@@ -120,12 +121,15 @@ function openGeoLookup(path: string | undefined): MmdbGeoLookup {
   }
 }
 
-/** host[:port] values that reach this service: a target there would redirect to itself. */
+/**
+ * host[:port] values that reach this service: a target there would redirect to itself. Spellings
+ * of one host (127.0.0.1, localhost, [::1]…) are equated where targets are checked.
+ */
 function ownHosts(config: Config): string[] {
-  const hosts = new Set([new URL(config.baseUrl).host.toLowerCase()]);
-  const loopback = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1'].includes(config.host);
-  for (const name of loopback ? ['127.0.0.1', 'localhost', '[::1]'] : [config.host]) {
-    hosts.add(config.port === 80 ? name : `${name}:${config.port}`);
-  }
+  const hosts = new Set([new URL(config.baseUrl).host]);
+  // Listening on every interface, every address of this machine reaches it.
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
+  const names = everywhere ? ['localhost', ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))] : [config.host];
+  for (const name of names) hosts.add(`${name.includes(':') ? `[${name.replace(/%.*$/, '')}]` : name}:${config.port}`);
   return [...hosts];
 }
