@@ -16,7 +16,7 @@ import { PAGE_STYLE_SOURCE } from './html.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
 import { requireJsonBodies } from './json-bodies.js';
-import { frameworkErrorHandler, installProblemHandlers } from './problem.js';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { clickRoutes } from './routes/click-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { linkRoutes } from './routes/link-routes.js';
@@ -61,6 +61,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/shared/errors.js';
 import { escapeHtml, htmlPage } from './html.js';
@@ -60,6 +61,23 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   // No route ran, so no page headers were set: a problem document, whoever asked.
   sendProblem(reply.header('x-content-type-options', 'nosniff'), problemOf(status, FASTIFY_DETAILS[error.code]?.(request) ?? error.message));
+}
+
+/**
+ * Requests Node's HTTP parser refuses (headers or URL too large, malformed HTTP) never reach Fastify:
+ * they are answered on the socket, as problems too.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] = error.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'The request line and headers are larger than this server takes (16 KB); send a shorter URL or fewer headers']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request took too long to arrive'] : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify(problemOf(status, detail));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 /** Every error becomes RFC 9457 problem+json; only our own faults are 5xx. */

@@ -54,6 +54,13 @@ describe('errors are problem documents a person can act on', () => {
     assert.match(problem.detail, /percent-encoding/);
   });
 
+  it('answers a request line too large for the HTTP parser with a 431 problem', async () => {
+    const res = await rawRequest(server.url, 'GET', `/api/links?q=${'x'.repeat(20_000)}`, {});
+    assert.equal(res.status, 431);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    assertProblem(JSON.parse(res.body), 431);
+  });
+
   it('answers malformed JSON, an empty JSON body and a body too large with problems', async () => {
     const json = { 'content-type': 'application/json' };
     assert.match((await problemOf(await server.api('/api/links', { method: 'POST', headers: json, body: '{"url":' }), 400)).detail, /not valid JSON/);
