@@ -110,12 +110,12 @@ for (const kind of DATABASE_KINDS) {
       await check(`/api/links/${encode(c)}`, { method: 'PATCH', body, headers: { 'content-type': 'application/json' } });
     }) as never));
 
-    it('GET /api/links', () => run(fc.asyncProperty(queryOf(LIST_PARAMS), async (query) => {
-      await check(`/api/links${query}`);
+    it('GET /api/links', () => run(fc.asyncProperty(queryOf(LIST_PARAMS), visitorHeaders, async (query, headers) => {
+      await check(`/api/links${query}`, { headers });
     }) as never));
 
-    it('GET /api/links/{code}/stats and /api/stats', () => run(fc.asyncProperty(code, queryOf(STATS_PARAMS), fc.boolean(), async (c, query, overall) => {
-      await check(overall ? `/api/stats${query}` : `/api/links/${encode(c)}/stats${query}`);
+    it('GET /api/links/{code}/stats and /api/stats', () => run(fc.asyncProperty(code, queryOf(STATS_PARAMS), fc.boolean(), visitorHeaders, async (c, query, overall, headers) => {
+      await check(overall ? `/api/stats${query}` : `/api/links/${encode(c)}/stats${query}`, { headers });
     }) as never));
 
     it('GET /api/links/{code}/clicks and its export', () => run(fc.asyncProperty(code, queryOf(CLICK_PARAMS), fc.boolean(), async (c, query, exported) => {
