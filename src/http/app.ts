@@ -38,6 +38,12 @@ export interface AppOptions {
 }
 
 const BODY_LIMIT = 64 * 1024;
+const API_DESCRIPTION = 'Short links with real-time, private click analytics.\n\n'
+  + 'Every error is RFC 9457 `application/problem+json` with `type`, `title`, `status`, `detail` and, for input, '
+  + '`errors: [{field, message}]` saying what was given and what is allowed. Bodies are JSON sent with '
+  + '`Content-Type: application/json` (else 415). Text with control characters (U+0000-U+001F but tab, line feed '
+  + 'and carriage return; U+007F) or half a surrogate pair is refused with a 422 naming the field, in bodies, '
+  + 'query parameters and paths alike. A method a path does not take is a 405 with `Allow`.';
 const PUBLIC_API_PATHS = /^\/api\/(docs(\/|$)|openapi\.json$)/;
 
 /** Builds the HTTP app around the services; listening and process life are `server.ts`'s job. */
@@ -75,7 +81,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'LinkPulse API', version: '1', description: 'Short links with real-time, private click analytics' },
+      info: { title: 'LinkPulse API', version: '1', description: API_DESCRIPTION },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
