@@ -1,4 +1,5 @@
 import { ConfigError } from './config.js';
+import { isDatabaseUnavailable } from './storage/sql/unavailable.js';
 
 /** An error's code and first line, for a one-line message: "unable to open database file (SQLITE_CANTOPEN)". */
 export function reasonOf(error: unknown): string {
@@ -21,7 +22,8 @@ export function databaseStartError(databaseUrl: string, error: unknown): unknown
     return new ConfigError('LINKPULSE_DATABASE_URL', `cannot open the SQLite database at ${databaseUrl.slice('sqlite:'.length)}: ${reasonOf(error)}`);
   }
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !(NETWORK.has(code) || POSTGRES_SETUP.test(code))) return error;
+  const setup = typeof code === 'string' && (NETWORK.has(code) || POSTGRES_SETUP.test(code));
+  if (!setup && !isDatabaseUnavailable(error)) return error;
   const url = new URL(databaseUrl);
   return new ConfigError('LINKPULSE_DATABASE_URL', `cannot use the PostgreSQL database ${url.hostname}:${url.port || 5432}${url.pathname}: ${reasonOf(error)}`);
 }

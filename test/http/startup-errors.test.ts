@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,7 +13,7 @@ const EXIT_TIMEOUT_MS = 60_000;
 const NOBODY = 65534;
 
 /** `linkpulse serve` as users run it; resolves when it exits (or kills it: a start must not hang). */
-async function serve(env: Record<string, string>, uid?: number): Promise<{ code: number | null; stderr: string; stdout: string }> {
+async function serve(env: Record<string, string>, uid?: number, meanwhile?: (child: ChildProcess) => Promise<void>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, [...CLI_ARGS, 'serve'], {
     env: { ...process.env, PORT: '0', LINKPULSE_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(uid !== undefined && { uid, gid: uid }),
   });
@@ -22,7 +22,9 @@ async function serve(env: Record<string, string>, uid?: number): Promise<{ code:
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
   const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
-  const [code] = await once(child, 'exit') as [number | null];
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  await meanwhile?.(child);
+  const [code] = await exited;
   clearTimeout(timer);
   return { code, stderr, stdout };
 }
@@ -81,6 +83,25 @@ describe('a server that cannot start says why in one line and exits', () => {
     const url = new URL(postgresServerUrl as string);
     url.pathname = '/linkpulse_no_such_database';
     assertStopsNaming(await serve({ LINKPULSE_DATABASE_URL: url.href }), 'LINKPULSE_DATABASE_URL', 'linkpulse_no_such_database');
+  });
+
+  it('ends at once on SIGTERM while it waits for its database', async () => {
+    // A "database" that takes connections and never answers: the start waits on it.
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const { port } = silent.address() as { port: number };
+      const connected = once(silent, 'connection');
+      const exited = serve({ LINKPULSE_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/linkpulse` }, undefined, async (child) => {
+        await connected;
+        child.kill('SIGTERM');
+      });
+      const result = await exited;
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr.trim(), /^linkpulse: stopped by SIGTERM while starting$/);
+    } finally {
+      silent.close();
+    }
   });
 
   it('names PORT when the port is taken and HOST when the address is not this machine\'s', async () => {
