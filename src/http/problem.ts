@@ -50,7 +50,7 @@ export function sendProblemOrPage(request: FastifyRequest, reply: FastifyReply, 
 const FASTIFY_DETAILS: Record<string, (request: FastifyRequest) => string> = {
   FST_ERR_BAD_URL: (request) => `The URL ${request.url} has malformed percent-encoding (each % must start a complete UTF-8 sequence, e.g. %C3%A4)`,
   FST_ERR_MAX_PARAM_LENGTH: () => 'A path segment of the URL is too long',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => `The body's Content-Type (${request.headers['content-type'] ?? 'none'}) is not accepted here; send JSON with Content-Type: application/json`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => `The body's Content-Type (${request.headers['content-type'] ?? 'none'}) is not one this path reads`,
   FST_ERR_CTP_INVALID_JSON_BODY: () => 'The body is not valid JSON (Content-Type says application/json)',
   FST_ERR_CTP_EMPTY_JSON_BODY: () => 'The body is empty, but Content-Type says application/json; send a JSON document',
   FST_ERR_CTP_BODY_TOO_LARGE: () => 'The body is too large for this endpoint',
