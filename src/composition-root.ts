@@ -1,8 +1,9 @@
+import { networkInterfaces } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { CachedUserAgentParser } from './adapters/user-agent-parser.js';
 import { bundledCountryDatabase, MmdbGeoLookup } from './adapters/geoip.js';
 import { InProcessClickBus } from './adapters/in-process-click-bus.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { Roller } from './core/analytics/roller.js';
 import { RollupAnalytics } from './core/analytics/rollup-analytics.js';
 import { StatsService } from './core/analytics/stats-service.js';
@@ -19,6 +20,7 @@ import { Incident } from './core/shared/incident.js';
 import type { Storage } from './core/storage.js';
 import { openStorage } from './storage/open-storage.js';
 import { PostgresEvents } from './storage/postgres/postgres-events.js';
+import { databaseStartError, reasonOf } from './startup-errors.js';
 
 /** Every service, built once from config; both the server and the CLI start here. */
 export interface LinkPulse {
@@ -52,7 +54,14 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
   });
-  const storage = openStorage(config.databaseUrl);
+  // Before the database: a wrong file is a start-up error, not a server that never listens.
+  const geo = openGeoLookup(config.geoipDb);
+  let storage: Storage;
+  try {
+    storage = openStorage(config.databaseUrl);
+  } catch (error) {
+    throw databaseStartError(config.databaseUrl, error);
+  }
   let events: PostgresEvents | undefined;
   try {
     await storage.migrate();
@@ -62,9 +71,9 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
       await events.start();
     }
   } catch (error) {
-    await events?.close();
-    await storage.close();
-    throw error;
+    await events?.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    throw databaseStartError(config.databaseUrl, error);
   }
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
@@ -77,7 +86,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     clicks: storage.clicks,
     bus,
     userAgents: new CachedUserAgentParser(),
-    geo: new MmdbGeoLookup(config.geoipDb ?? bundledCountryDatabase()),
+    geo,
     visitors: new VisitorIdentifier(storage.salts, clock),
     clock,
     ipStorage: config.ipStorage,
@@ -114,12 +123,25 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   };
 }
 
-/** host[:port] values that reach this service: a target there would redirect to itself. */
-function ownHosts(config: Config): string[] {
-  const hosts = new Set([new URL(config.baseUrl).host.toLowerCase()]);
-  const loopback = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1'].includes(config.host);
-  for (const name of loopback ? ['127.0.0.1', 'localhost', '[::1]'] : [config.host]) {
-    hosts.add(config.port === 80 ? name : `${name}:${config.port}`);
+/** The GeoIP database, read whole now: a path that is not an .mmdb file stops the start, naming it. */
+function openGeoLookup(path: string | undefined): MmdbGeoLookup {
+  if (path === undefined) return new MmdbGeoLookup(bundledCountryDatabase());
+  try {
+    return new MmdbGeoLookup(path);
+  } catch (error) {
+    throw new ConfigError('LINKPULSE_GEOIP_DB', `cannot read ${path} as a MaxMind .mmdb database: ${reasonOf(error)}`);
   }
+}
+
+/**
+ * host[:port] values that reach this service: a target there would redirect to itself. Spellings
+ * of one host (127.0.0.1, localhost, [::1]…) are equated where targets are checked.
+ */
+function ownHosts(config: Config): string[] {
+  const hosts = new Set([new URL(config.baseUrl).host]);
+  // Listening on every interface, every address of this machine reaches it.
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
+  const names = everywhere ? ['localhost', ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))] : [config.host];
+  for (const name of names) hosts.add(`${name.includes(':') ? `[${name.replace(/%.*$/, '')}]` : name}:${config.port}`);
   return [...hosts];
 }

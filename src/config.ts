@@ -29,16 +29,27 @@ const NAMED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export function loadConfig(env: Env): Config {
   const port = parsePort(env.PORT);
-  const host = nonEmpty('HOST', env.HOST) ?? '127.0.0.1';
+  const host = parseHost(env.HOST);
   const databaseUrl = parseDatabaseUrl(env.LINKPULSE_DATABASE_URL);
   const baseUrl = parseBaseUrl(env.LINKPULSE_BASE_URL, port);
   const adminKey = env.LINKPULSE_ADMIN_KEY === undefined || env.LINKPULSE_ADMIN_KEY === '' ? undefined : env.LINKPULSE_ADMIN_KEY;
   if (adminKey !== undefined && adminKey.length < 16) throw new ConfigError('LINKPULSE_ADMIN_KEY', 'must be at least 16 characters');
+  // A key is sent as "Bearer <key>": one with spaces or control characters could never sign in.
+  if (adminKey !== undefined && !/^[\x21-\x7e]+$/.test(adminKey)) throw new ConfigError('LINKPULSE_ADMIN_KEY', 'must be printable ASCII without spaces');
   const ipStorage = oneOf('LINKPULSE_IP_STORAGE', env.LINKPULSE_IP_STORAGE, ['full', 'anonymized', 'none'] as const) ?? 'full';
   const trustProxy = parseTrustProxy(env.LINKPULSE_TRUST_PROXY);
   const geoipDb = nonEmpty('LINKPULSE_GEOIP_DB', env.LINKPULSE_GEOIP_DB);
   const logLevel = oneOf('LINKPULSE_LOG_LEVEL', env.LINKPULSE_LOG_LEVEL, LOG_LEVELS) ?? 'info';
   return Object.freeze({ port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel });
+}
+
+// An IP address, or a host name of letters, digits, dots and hyphens.
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+function parseHost(value: string | undefined): string {
+  const host = nonEmpty('HOST', value) ?? '127.0.0.1';
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) throw new ConfigError('HOST', `must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}")`);
+  return host;
 }
 
 function nonEmpty(variable: string, value: string | undefined): string | undefined {
@@ -68,10 +79,10 @@ function parseDatabaseUrl(value: string | undefined): string {
       new URL(value);
       return value;
     } catch {
-      throw new ConfigError('LINKPULSE_DATABASE_URL', 'is not a valid postgres:// URL');
+      throw new ConfigError('LINKPULSE_DATABASE_URL', 'is not a valid postgres:// URL, e.g. postgres://user:password@host:5432/database');
     }
   }
-  throw new ConfigError('LINKPULSE_DATABASE_URL', 'must be sqlite:<path> or postgres://…');
+  throw new ConfigError('LINKPULSE_DATABASE_URL', `must be sqlite:<path> or postgres://… (got "${value.replace(/\/\/[^@/]*@/, '//***@')}")`);
 }
 
 function parseBaseUrl(value: string | undefined, port: number): string {
@@ -82,8 +93,9 @@ function parseBaseUrl(value: string | undefined, port: number): string {
   } catch {
     throw new ConfigError('LINKPULSE_BASE_URL', `must be an absolute URL (got "${value}")`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('LINKPULSE_BASE_URL', 'must be http or https');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('LINKPULSE_BASE_URL', `must be an http or https URL (got "${value}")`);
   if (url.search !== '' || url.hash !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not have a query or fragment');
+  if (url.username !== '' || url.password !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not contain user:password@');
   return url.href.replace(/\/+$/, '');
 }
 
@@ -91,7 +103,7 @@ function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) {
     const hops = Number(value);
-    if (hops < 1 || hops > 100) throw new ConfigError('LINKPULSE_TRUST_PROXY', 'a hop count must be 1-100');
+    if (hops < 1 || hops > 100) throw new ConfigError('LINKPULSE_TRUST_PROXY', `a hop count must be 1-100 (got ${value.trim()})`);
     return hops;
   }
   const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createLinkPulse, type LinkPulse } from './composition-root.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { listenError } from './startup-errors.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -14,20 +15,32 @@ export interface RunningServer {
 /** Builds everything, prints a first admin key if there is none, and listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const lp = await createLinkPulse(config);
-  const app = await buildApp(lp);
-  const firstKey = await lp.keys.bootstrap();
-  if (firstKey) {
-    // Shown once on purpose, on stdout and not in the log: only its hash is stored.
-    process.stdout.write(`\nLinkPulse: first start, created an admin API key (it will not be shown again):\n\n    ${firstKey}\n\n`);
+  let app: FastifyInstance | undefined;
+  let url: string;
+  try {
+    app = await buildApp(lp);
+    const firstKey = await lp.keys.bootstrap();
+    if (firstKey) {
+      // Shown once on purpose, on stdout and not in the log: only its hash is stored.
+      process.stdout.write(`\nLinkPulse: first start, created an admin API key (it will not be shown again):\n\n    ${firstKey}\n\n`);
+    }
+    url = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+      throw listenError(config.port, config.host, error);
+    });
+  } catch (error) {
+    // Nothing may keep a process that failed to start alive: the database and its worker close.
+    await app?.close().catch(() => undefined);
+    await lp.close().catch(() => undefined);
+    throw error;
   }
-  const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), baseUrl: config.baseUrl }, 'LinkPulse is listening');
   let closing: Promise<void> | undefined;
+  const started = app;
   return {
-    app, lp, url,
+    app: started, lp, url,
     close() {
       closing ??= (async () => {
-        await app.close();
+        await started.close();
         await lp.close();
       })();
       return closing;

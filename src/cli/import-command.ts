@@ -1,9 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import { DomainError } from '../core/shared/errors.js';
+import { FileError, openForReading } from './files.js';
 import { withLinkPulse } from './with-linkpulse.js';
 
 interface Refusal {
@@ -48,7 +49,11 @@ export function registerImportCommand(program: Command, config: Config): void {
 
 async function readRows(file: string): Promise<{ line: number; cells: string[] }[]> {
   const rows: { line: number; cells: string[] }[] = [];
-  const parser = createReadStream(file).pipe(parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true }));
+  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true });
+  // A read that fails midway ends the rows with an error saying so, instead of crashing the process.
+  pipeline(await openForReading(file), parser, (error) => {
+    if (error && (error as NodeJS.ErrnoException).syscall !== undefined) parser.destroy(new FileError('read', file, error));
+  });
   for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const cells = record.record;
     if (rows.length === 0 && cells[0]?.trim().toLowerCase() === 'url') continue; // header

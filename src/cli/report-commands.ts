@@ -1,10 +1,11 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import { DIMENSIONS } from '../core/analytics/analytics-store.js';
 import { NONE } from '../core/analytics/filters.js';
+import { FileError, openForWriting } from './files.js';
 import { parseLimit } from './link-commands.js';
 import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
 
@@ -63,12 +64,15 @@ export function registerReportCommands(program: Command, config: Config): void {
       if (format !== 'csv' && format !== 'ndjson') throw new Error('--format must be csv or ndjson');
       await withLinkPulse(config, async (lp) => {
         const { chunks } = await lp.clickQueries.export(code, { from: opts.from, to: opts.to, bots: opts.bots, ...filterParams(opts.filter) }, format);
-        const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-        for await (const chunk of chunks) await write(out, chunk);
-        if (opts.out) {
-          out.end();
-          await once(out, 'finish');
+        if (opts.out === undefined) {
+          for await (const chunk of chunks) await write(process.stdout, chunk);
+          return;
         }
+        const out = await openForWriting(opts.out);
+        await pipeline(Readable.from(chunks), out).catch((error: unknown) => {
+          // A failed system call is the file's; anything else (the database) is said as it is.
+          throw (error as NodeJS.ErrnoException).syscall === undefined ? error : new FileError('write', opts.out as string, error);
+        });
       });
     });
 }

@@ -24,7 +24,8 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; throttl
 
   const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (!built) return sendProblem(reply, problemOf(503, 'The dashboard is not built; run `npm run build`'));
-    return reply.header('cache-control', 'no-store').sendFile('index.html', UI_DIR);
+    // The page carries no data but must not outlive a sign-out or a new build in any cache.
+    return reply.header('cache-control', 'no-store').sendFile('index.html', UI_DIR, { cacheControl: false });
   };
   app.get('/dashboard', { schema: { hide: true } }, page);
   // A typed or bookmarked trailing slash lands on the page; its asset URLs are absolute either way.

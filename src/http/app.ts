@@ -12,9 +12,12 @@ import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
 import { authenticator } from './auth.js';
 import { guessThrottles } from './guess-throttle.js';
 import { redirectFastPath } from './redirect-fast-path.js';
+import { strictTransportSecurity } from './hsts.js';
+import { PAGE_STYLE_SOURCE } from './html.js';
 import { HttpMetrics } from './metrics.js';
 import type { TrustProxy } from '../config.js';
-import { installProblemHandlers } from './problem.js';
+import { requireJsonBodies } from './json-bodies.js';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { clickRoutes } from './routes/click-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { linkRoutes } from './routes/link-routes.js';
@@ -36,6 +39,12 @@ export interface AppOptions {
 }
 
 const BODY_LIMIT = 64 * 1024;
+const API_DESCRIPTION = 'Short links with real-time, private click analytics.\n\n'
+  + 'Every error is RFC 9457 `application/problem+json` with `type`, `title`, `status`, `detail` and, for input, '
+  + '`errors: [{field, message}]` saying what was given and what is allowed. Bodies are JSON sent with '
+  + '`Content-Type: application/json` (else 415). Text with control characters (U+0000-U+001F but tab, line feed '
+  + 'and carriage return; U+007F) or half a surrogate pair is refused with a 422 naming the field, in bodies, '
+  + 'query parameters and paths alike. A method a path does not take is a 405 with `Allow`.';
 const PUBLIC_API_PATHS = /^\/api\/(docs(\/|$)|openapi\.json$)/;
 
 /** Builds the HTTP app around the services; listening and process life are `server.ts`'s job. */
@@ -59,6 +68,8 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     trustProxy: trustProxyOption(lp.config.trustProxy),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -68,10 +79,11 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     addSharedSchema(schema);
   }
   installProblemHandlers(app, (error) => lp.storage.isUnavailable(error), (error) => lp.databaseIncident.failed(error));
+  requireJsonBodies(app, (request) => request.url.startsWith('/api/'));
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'LinkPulse API', version: '1', description: 'Short links with real-time, private click analytics' },
+      info: { title: 'LinkPulse API', version: '1', description: API_DESCRIPTION },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -84,12 +96,15 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
       // Strict: no inline script anywhere; the dashboard's code and styles are files of ours.
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'"],
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"], styleSrc: ["'self'", PAGE_STYLE_SOURCE],
         imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"],
         baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
       },
     },
+    // Sent only where the request came over HTTPS (see strictTransportSecurity).
+    strictTransportSecurity: false,
   });
+  strictTransportSecurity(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 4096 });
   await app.register(rateLimit, {

@@ -33,7 +33,7 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
     lp.databaseIncident.succeeded();
     metrics.clicksStored.inc();
   }
-  return withForwardedQuery(link.url, safeSearch(searchOf(request.url)));
+  return withForwardedQuery(link.url, forwardedQuery(request.url));
 }
 
 function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectRequest {
@@ -46,8 +46,9 @@ function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectReques
   };
 }
 
-/** Whatever bytes the client sent, the Location header gets a valid, percent-encoded query. */
-function safeSearch(search: string): string {
+/** A request URL's query, valid and percent-encoded whatever bytes the client sent ('' when none). */
+export function forwardedQuery(url: string): string {
+  const search = searchOf(url);
   if (search.length <= 1) return '';
   try {
     return new URL(`http://x/${search}`).search;

@@ -1,8 +1,11 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { ValidationError } from '../core/shared/errors.js';
+import { unprintableTextErrors } from './unprintable-text.js';
 
-const base: Options = { allErrors: true, useDefaults: true, strict: false, removeAdditional: false };
+// verbose: errors carry the value and the schema, so messages can say what was given and what is allowed.
+const base: Options = { allErrors: true, useDefaults: true, strict: false, removeAdditional: false, verbose: true };
 
 function makeAjv(options: Options): Ajv {
   const ajv = new Ajv({ ...base, ...options });
@@ -14,8 +17,25 @@ function makeAjv(options: Options): Ajv {
 const bodies = makeAjv({ coerceTypes: false });
 const texts = makeAjv({ coerceTypes: 'array' });
 
+type CheckedValidator = ((data: unknown) => boolean | { error: ValidationError }) & { errors?: ErrorObject[] | null };
+
+/**
+ * Every part of every request with a schema passes here, so this is the one place text that no
+ * database can keep (U+0000, other control characters, lone surrogates) is refused, as a 422.
+ */
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodies : texts).compile(schema);
+  refusingUnprintableText((httpPart === 'body' ? bodies : texts).compile(schema));
+
+function refusingUnprintableText(validate: ValidateFunction): CheckedValidator {
+  const checked: CheckedValidator = (data) => {
+    const unprintable = unprintableTextErrors(data);
+    if (unprintable.length > 0) return { error: new ValidationError(unprintable) };
+    const valid = validate(data);
+    checked.errors = validate.errors;
+    return valid;
+  };
+  return checked;
+}
 
 export function addSharedSchema(schema: object): void {
   const id = $idOf(schema);

@@ -101,6 +101,29 @@ describe('linkpulse CLI', () => {
     assert.deepEqual(links.find((l) => l.code === 'imp1')?.tags, ['x', 'y']);
   });
 
+  it('says in one line which file it cannot read or write, and exits non-zero', () => {
+    const cases: [string[], RegExp][] = [
+      [['import', 'missing.csv'], /^linkpulse: cannot read missing\.csv: no such file or directory$/],
+      [['import', dir.path], /^linkpulse: cannot read .*: it is a directory$/],
+      [['export', 'cli1', '--format', 'csv', '--out', '/nonexistent/dir/x.csv'], /^linkpulse: cannot write \/nonexistent\/dir\/x\.csv: no such file or directory$/],
+      [['export', 'cli1', '--format', 'ndjson', '--out', dir.path], /^linkpulse: cannot write .*: it is a directory$/],
+    ];
+    for (const [args, message] of cases) {
+      const result = run(...args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr.trim(), message);
+      assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${result.stderr}`);
+    }
+  });
+
+  it('refuses an imported row whose text holds U+0000, naming the line', () => {
+    const file = `${dir.path}/nul.csv`;
+    writeFileSync(file, 'url,code,title\nhttps://example.com/n1,nul1,a\u0000b\n');
+    const result = run('import', file);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /line 2: title: must not contain control characters/);
+  });
+
   it('creates, lists and revokes API keys', () => {
     const created = JSON.parse(run('keys', 'create', '--name', 'ci', '--role', 'viewer', '--json').stdout);
     assert.match(created.secret, /^lp_/);

@@ -65,7 +65,7 @@ describe('links API', () => {
     assert.equal((await post('{"url": ')).status, 400);
     assert.equal((await post(JSON.stringify({ url: `https://e.com/${'a'.repeat(200_000)}` }))).status, 413);
     assert.equal((await post('<url/>', 'application/xml')).status, 415);
-    assert.equal((await post('url=x', 'text/plain')).status, 400);
+    assert.equal((await post('url=x', 'text/plain')).status, 415, 'the API reads JSON only');
     assert.equal((await post('null')).status, 400);
     assert.equal((await post('[]')).status, 400);
     assert.equal((await post('{"__proto__": {"x": 1}, "url": "https://e.com"}')).status, 400);

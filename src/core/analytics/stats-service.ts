@@ -173,16 +173,31 @@ export class StatsService {
     }
     const filters = parseFilters(request, errors);
     errors.throwIfAny();
-    if ((from as number) >= (to as number)) errors.add('from', 'must be before to');
-    errors.throwIfAny();
     const range = { from: from as number, to: to as number };
-    const interval = (request.interval as Interval | undefined) ?? defaultInterval(range.from, range.to);
-    if (estimatedBuckets(range.from, range.to, interval) > MAX_BUCKETS) {
-      errors.add('interval', `too fine for this range: more than ${MAX_BUCKETS} buckets`);
+    if (range.from >= range.to) {
+      errors.add('from', request.to === undefined ? `must be before now (${iso(range.to)}), where the range ends when to is not given` : `must be before to (got from ${iso(range.from)}, to ${iso(range.to)})`);
     }
+    errors.throwIfAny();
+    const interval = (request.interval as Interval | undefined) ?? defaultInterval(range.from, range.to);
+    const tooMany = rangeProblem(range, request.interval as Interval | undefined, interval);
+    if (tooMany) errors.add(tooMany.field === 'range' ? (request.from !== undefined ? 'from' : 'to') : 'interval', tooMany.message);
     errors.throwIfAny();
     return { ...range, interval, tz, bots, limit, filters: forDomain(filters, this.domain), applied: filters, compare: request.compare as Comparison | undefined, endsNow: request.to === undefined };
   }
+}
+
+/**
+ * Why a range cannot be reported in buckets, naming what to change: the interval when a coarser
+ * one would do, else the range itself (whether or not an interval was asked for).
+ */
+function rangeProblem(range: { from: number; to: number }, asked: Interval | undefined, interval: Interval): { field: 'interval' | 'range'; message: string } | undefined {
+  if (estimatedBuckets(range.from, range.to, interval) <= MAX_BUCKETS) return undefined;
+  const span = `from ${iso(range.from)} to ${iso(range.to)}`;
+  const coarser = INTERVALS.slice(INTERVALS.indexOf(interval) + 1).filter((i) => estimatedBuckets(range.from, range.to, i) <= MAX_BUCKETS);
+  if (asked !== undefined && coarser.length > 0) {
+    return { field: 'interval', message: `"${asked}" gives more than ${MAX_BUCKETS} buckets ${span}: use ${coarser.join(', ')}, or a shorter range` };
+  }
+  return { field: 'range', message: `the range ${span} is too long: it would be more than ${MAX_BUCKETS} ${interval} buckets` };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { unprintableProblem } from '../shared/text.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
@@ -30,6 +31,8 @@ export class ApiKeyService {
   async create(name: string, role: string): Promise<{ key: ApiKey; secret: string }> {
     const trimmed = name.trim();
     if (trimmed.length < 1 || trimmed.length > 100) throw ValidationError.field('name', 'must be 1-100 characters');
+    const unprintable = unprintableProblem(trimmed);
+    if (unprintable !== undefined) throw ValidationError.field('name', unprintable);
     if (!(ROLES as readonly string[]).includes(role)) throw ValidationError.field('role', 'must be admin or viewer');
     const id = randomBase62(12);
     const secret = `lp_${id}_${randomBase62(40)}`;

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../shared/field-errors.js';
+import { unprintableProblem } from '../shared/text.js';
 import { REDIRECT_TYPES, type RedirectType } from './link.js';
 
 /** What a client may send to create a link. Shapes are checked by the adapters; rules here. */
@@ -34,6 +35,8 @@ export function checkTitle(title: string | null, errors: FieldErrors): string | 
   if (title === null) return null;
   const trimmed = title.trim();
   if (trimmed.length > MAX_TITLE_LENGTH) errors.add('title', `must be at most ${MAX_TITLE_LENGTH} characters`);
+  const unprintable = unprintableProblem(trimmed);
+  if (unprintable !== undefined) errors.add('title', unprintable);
   return trimmed === '' ? null : trimmed;
 }
 
@@ -46,6 +49,8 @@ export function checkTags(tags: readonly string[], errors: FieldErrors): string[
       break;
     }
   }
+  const unprintable = unique.map(unprintableProblem).find((problem) => problem !== undefined);
+  if (unprintable !== undefined) errors.add('tags', unprintable);
   return unique;
 }
 

@@ -1,4 +1,5 @@
 import { ValidationError } from '../shared/errors.js';
+import { pointsAtOwnHost } from './own-hosts.js';
 
 export const MAX_URL_LENGTH = 8000;
 
@@ -23,7 +24,7 @@ export function canonicalTargetUrl(input: string, ownHosts: readonly string[], f
   if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse('must use http or https');
   if (url.hostname === '') refuse('must name a host');
   if (url.username !== '' || url.password !== '') refuse('must not contain credentials (user:password@)');
-  if (ownHosts.includes(url.host.toLowerCase())) refuse('must not point at this LinkPulse (it would loop)');
+  if (pointsAtOwnHost(url, ownHosts)) refuse(`must not point at this LinkPulse (${url.host} is this service's own host; it would loop)`);
   const canonical = url.href;
   if (canonical.length > MAX_URL_LENGTH) refuse(`must be at most ${MAX_URL_LENGTH} characters once encoded`);
   return canonical;

@@ -10,7 +10,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (ap
   const config = { role: 'admin' as const };
 
   app.post('/api/keys', {
-    config, schema: { tags, summary: 'Create an API key; its secret is shown only here', body: CreateKeyBody, response: { 201: CreatedKey, ...problems(400, 401, 403, 422) } },
+    config, schema: { tags, summary: 'Create an API key; its secret is shown only here', body: CreateKeyBody, response: { 201: CreatedKey, ...problems(400, 401, 403, 413, 415, 422) } },
   }, async (request, reply) => {
     const { key, secret } = await lp.keys.create(request.body.name, request.body.role);
     return reply.code(201).send({ key: keyView(key), secret });
@@ -21,7 +21,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (ap
   }, async () => ({ items: (await lp.keys.list()).map(keyView) }));
 
   app.delete('/api/keys/:id', {
-    config, schema: { tags, summary: 'Revoke an API key', params: KeyParams, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
+    config, schema: { tags, summary: 'Revoke an API key', params: KeyParams, response: { 204: Type.Null(), ...problems(401, 403, 404, 422) } },
   }, async (request, reply) => {
     await lp.keys.revoke(request.params.id);
     return reply.code(204).send(null);

@@ -10,7 +10,7 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   const tags = ['links'];
 
   app.post('/api/links', {
-    schema: { tags, summary: 'Shorten a URL', body: CreateLinkBody, response: { 201: Type.Ref('Link'), ...problems(400, 401, 403, 409, 422) } },
+    schema: { tags, summary: 'Shorten a URL', body: CreateLinkBody, response: { 201: Type.Ref('Link'), ...problems(400, 401, 403, 409, 413, 415, 422) } },
   }, async (request, reply) => {
     const link = await lp.links.create(request.body);
     return reply.code(201).header('location', `/api/links/${link.code}`).send(view(link));
@@ -25,15 +25,15 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   });
 
   app.get('/api/links/:code', {
-    schema: { tags, summary: 'Read a link', params: CodeParams, response: { 200: Type.Ref('Link'), ...problems(401, 404) } },
+    schema: { tags, summary: 'Read a link', params: CodeParams, response: { 200: Type.Ref('Link'), ...problems(401, 404, 422) } },
   }, async (request) => view(await lp.links.get(request.params.code)));
 
   app.patch('/api/links/:code', {
-    schema: { tags, summary: 'Change a link', params: CodeParams, body: UpdateLinkBody, response: { 200: Type.Ref('Link'), ...problems(400, 401, 403, 404, 422) } },
+    schema: { tags, summary: 'Change a link', params: CodeParams, body: UpdateLinkBody, response: { 200: Type.Ref('Link'), ...problems(400, 401, 403, 404, 413, 415, 422) } },
   }, async (request) => view(await lp.links.update(request.params.code, request.body)));
 
   app.delete('/api/links/:code', {
-    schema: { tags, summary: 'Delete a link and its clicks', params: CodeParams, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
+    schema: { tags, summary: 'Delete a link and its clicks', params: CodeParams, response: { 204: Type.Null(), ...problems(401, 403, 404, 422) } },
   }, async (request, reply) => {
     await lp.links.delete(request.params.code);
     return reply.code(204).send(null);

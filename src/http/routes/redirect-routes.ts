@@ -8,9 +8,10 @@ import { escapeHtml, htmlPage } from '../html.js';
 import { NotFoundError } from '../../core/shared/errors.js';
 import type { GuessThrottles } from '../guess-throttle.js';
 import type { HttpMetrics } from '../metrics.js';
-import { followLink } from '../redirect-request.js';
+import { followLink, forwardedQuery } from '../redirect-request.js';
 
-const Params = Type.Object({ code: Type.String() });
+// Paths are not validated: whatever a path holds that is not a code is a 404, like any unknown code.
+type Params = { Params: { code: string } };
 
 export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics; throttles: GuessThrottles }> = async (app, { lp, metrics, throttles }) => {
   /** The link of a code; a code that names none counts as a guess of the client's. */
@@ -30,18 +31,18 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
 
-  app.get('/:code', {
-    helmet: false,
-    schema: { hide: true, params: Params },
+  // Redirects mostly leave by the fast path; what reaches this route gets the pages' security headers.
+  app.get<Params>('/:code', {
+    schema: { hide: true },
   }, async (request, reply) => {
     const link = await resolve(request, request.params.code);
-    if (link.passwordHash !== null) return passwordPage(reply, link.code, 200);
+    if (link.passwordHash !== null) return passwordPage(reply, link.code, request.url, 200);
     return redirect(request, reply, link, link.redirectType);
   });
 
   // Password-protected links: the form posts here; a right password is a click like any other.
-  app.post('/:code', {
-    schema: { hide: true, params: Params, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
+  app.post<Params & { Body: { password: string } }>('/:code', {
+    schema: { hide: true, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
   }, async (request, reply) => {
     const link = await resolve(request, request.params.code);
     if (link.passwordHash === null) return redirect(request, reply, link, 303);
@@ -49,15 +50,17 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     throttles.passwords.check(request.ip);
     if (!(await verifyPassword(request.body.password, link.passwordHash))) {
       throttles.passwords.failed(request.ip);
-      return passwordPage(reply, link.code, 401);
+      return passwordPage(reply, link.code, request.url, 401);
     }
     return redirect(request, reply, link, 303);
   });
 };
 
-function passwordPage(reply: FastifyReply, code: string, status: number): FastifyReply {
+/** The form posts to the URL it was asked at, query included: campaign tags reach the click and the target. */
+function passwordPage(reply: FastifyReply, code: string, url: string, status: number): FastifyReply {
   const wrong = status === 401 ? '<p role="alert">That password is not right.</p>' : '';
+  const action = `/${encodeURIComponent(code)}${forwardedQuery(url)}`;
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('Password required',
-    `<h1>This link is protected</h1>${wrong}<form method="post" action="/${escapeHtml(code)}">`
+    `<h1>This link is protected</h1>${wrong}<form method="post" action="${escapeHtml(action)}">`
     + '<label>Password <input type="password" name="password" required autofocus></label> <button>Continue</button></form>'));
 }
