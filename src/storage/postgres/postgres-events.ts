@@ -32,6 +32,7 @@ export class PostgresEvents implements ClickBus {
   constructor(private readonly connectionString: string, private readonly log: EventLog) {
     this.sender = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: 3000 });
     this.sender.on('error', () => undefined);
+    this.sender.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** Resolves once this node listens, so no event sent after start is missed. */

@@ -16,7 +16,9 @@ export function openPostgresStorage(connectionString: string, poolSize = 10): Sq
         oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server must not crash the process; the pool replaces it.
+  // A client losing its server must not crash the process: an idle one the pool replaces; one in use
+  // fails its query (a 503) and is dropped when released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new SqlStorage('postgres', new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
 }
