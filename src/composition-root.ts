@@ -10,6 +10,7 @@ import { StatsService } from './core/analytics/stats-service.js';
 import type { ClickBus } from './core/clicks/click-bus.js';
 import { ClickQueryService } from './core/clicks/click-query-service.js';
 import { ClickRecorder } from './core/clicks/click-recorder.js';
+import { TrackingPolicy } from './core/clicks/tracking.js';
 import { VisitorIdentifier } from './core/clicks/visitor-id.js';
 import { ApiKeyService } from './core/keys/api-key-service.js';
 import { SessionService } from './core/keys/session-service.js';
@@ -31,6 +32,8 @@ export interface LinkPulse {
   readonly links: LinkService;
   readonly clickQueries: ClickQueryService;
   readonly recorder: ClickRecorder;
+  /** Which redirects are recorded. */
+  readonly tracking: TrackingPolicy;
   readonly stats: StatsService;
   /** Keeps the rollups that reports read up to date (started by the server, not by the CLI). */
   readonly roller: Roller;
@@ -77,7 +80,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   }
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
-  const links = new LinkService(storage.links, clock, ownHosts(config), changes);
+  const links = new LinkService(storage.links, clock, ownHosts(config), changes, config.fallbackUrl ?? null);
   const databaseIncident = new Incident('database operations', log, clock);
   const roller = new Roller(storage.rollups, {
     onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'rollup step failed; retrying')),
@@ -107,6 +110,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     links,
     clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
+    tracking: new TrackingPolicy(config.excludedIps, config.noTrackParam),
     stats: new StatsService(new RollupAnalytics(storage.rollups), storage.scan, links, clock, domain),
     roller,
     keys,

@@ -14,6 +14,12 @@ export interface Config {
   readonly trustProxy: TrustProxy | undefined;
   readonly geoipDb: string | undefined;
   readonly logLevel: string;
+  /** Where a link that may not redirect sends visitors when it names no fallback of its own. */
+  readonly fallbackUrl: string | undefined;
+  /** Addresses and CIDRs whose redirects are never recorded. */
+  readonly excludedIps: readonly string[];
+  /** A query parameter that makes a redirect unrecorded (and is not forwarded). */
+  readonly noTrackParam: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -40,7 +46,15 @@ export function loadConfig(env: Env): Config {
   const trustProxy = parseTrustProxy(env.LINKPULSE_TRUST_PROXY);
   const geoipDb = nonEmpty('LINKPULSE_GEOIP_DB', env.LINKPULSE_GEOIP_DB);
   const logLevel = oneOf('LINKPULSE_LOG_LEVEL', env.LINKPULSE_LOG_LEVEL, LOG_LEVELS) ?? 'info';
-  return Object.freeze({ port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel });
+  const fallbackUrl = parseFallbackUrl(env.LINKPULSE_FALLBACK_URL);
+  const excludedIps = parseAddresses('LINKPULSE_EXCLUDED_IPS', env.LINKPULSE_EXCLUDED_IPS);
+  const noTrackParam = nonEmpty('LINKPULSE_NO_TRACK_PARAM', env.LINKPULSE_NO_TRACK_PARAM);
+  if (noTrackParam !== undefined && !/^[\w.~-]{1,100}$/.test(noTrackParam)) {
+    throw new ConfigError('LINKPULSE_NO_TRACK_PARAM', `must be a query parameter name of letters, digits, _ . ~ - (got "${noTrackParam}")`);
+  }
+  return Object.freeze({
+    port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel, fallbackUrl, excludedIps, noTrackParam,
+  });
 }
 
 // An IP address, or a host name of letters, digits, dots and hyphens.
@@ -97,6 +111,32 @@ function parseBaseUrl(value: string | undefined, port: number): string {
   if (url.search !== '' || url.hash !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not have a query or fragment');
   if (url.username !== '' || url.password !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not contain user:password@');
   return url.href.replace(/\/+$/, '');
+}
+
+function parseFallbackUrl(value: string | undefined): string | undefined {
+  const text = nonEmpty('LINKPULSE_FALLBACK_URL', value);
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  } catch {
+    // refused below
+  }
+  throw new ConfigError('LINKPULSE_FALLBACK_URL', `must be an absolute http or https URL (got "${text}")`);
+}
+
+/** A comma list of IP addresses and CIDRs. */
+function parseAddresses(variable: string, value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) {
+      throw new ConfigError(variable, `"${entry}" is not an IP address or a CIDR such as 10.0.0.0/8`);
+    }
+  }
+  return entries;
 }
 
 function parseTrustProxy(value: string | undefined): TrustProxy | undefined {

@@ -10,9 +10,13 @@ export function registerLinkCommands(program: Command, config: Config): void {
     .option('--code <code>', 'custom code')
     .option('--title <title>', 'title')
     .option('--tag <tag>', 'tag (repeatable)', collect, [])
+    .option('--fallback-url <url>', 'where the link sends visitors once disabled, expired or used up')
+    .option('--no-track', 'redirect without recording clicks')
     .option('--json', 'print the link as JSON')
-    .action(async (url: string, opts: { code?: string; title?: string; tag: string[]; json?: boolean }) => {
-      const link = await withLinkPulse(config, (lp) => lp.links.create({ url, code: opts.code, title: opts.title, tags: opts.tag }));
+    .action(async (url: string, opts: { code?: string; title?: string; tag: string[]; fallbackUrl?: string; track: boolean; json?: boolean }) => {
+      const link = await withLinkPulse(config, (lp) => lp.links.create({
+        url, code: opts.code, title: opts.title, tags: opts.tag, fallbackUrl: opts.fallbackUrl, track: opts.track,
+      }));
       const view = toLinkView(link, config.baseUrl);
       if (opts.json) printJson(view);
       else process.stdout.write(`${view.shortUrl}\n`);

@@ -21,9 +21,11 @@ export interface IncomingRedirect {
  * stored is an UnavailableError (503); a link deleted meanwhile, a NotFoundError.
  */
 export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link, request: IncomingRedirect): Promise<string> {
-  if (request.method !== 'HEAD') {
+  const search = searchOf(request.url);
+  const client = redirectRequest(request);
+  if (request.method !== 'HEAD' && lp.tracking.records(link, client.ip, search)) {
     try {
-      await lp.recorder.record(link, redirectRequest(request));
+      await lp.recorder.record(link, client);
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof GoneError) throw error;
       if (lp.storage.isUnavailable(error)) lp.databaseIncident.failed(error);
@@ -33,7 +35,7 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
     lp.databaseIncident.succeeded();
     metrics.clicksStored.inc();
   }
-  return withForwardedQuery(link.url, forwardedQuery(request.url));
+  return withForwardedQuery(link.url, forwardedQuery(lp.tracking.forwarded(search)));
 }
 
 function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectRequest {
@@ -47,8 +49,7 @@ function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectReques
 }
 
 /** A request URL's query, valid and percent-encoded whatever bytes the client sent ('' when none). */
-export function forwardedQuery(url: string): string {
-  const search = searchOf(url);
+export function forwardedQuery(search: string): string {
   if (search.length <= 1) return '';
   try {
     return new URL(`http://x/${search}`).search;

@@ -13,6 +13,9 @@ export interface LinksTable {
   redirect_type: number;
   disabled: number;
   password_hash: string | null;
+  fallback_url: string | null;
+  /** 0: redirects are not recorded. */
+  track: Generated<number>;
   /** Clicks up to the roller's watermark (the roller adds to it). */
   click_count: Generated<number>;
   /** Exact clicks of a link with max_clicks, kept by the click's transaction; stale without one. */

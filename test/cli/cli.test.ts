@@ -31,6 +31,11 @@ describe('linkpulse CLI', () => {
     assert.equal(result.stdout.trim(), 'https://sho.rt/cli1');
     const json = JSON.parse(run('shorten', 'https://example.com/2', '--json').stdout);
     assert.match(json.code, /^[0-9A-Za-z]{7}$/);
+    assert.equal(json.track, true);
+    assert.equal(json.fallbackUrl, null);
+    const quiet = JSON.parse(run('shorten', 'https://example.com/3', '--no-track', '--fallback-url', 'https://example.com/sorry', '--json').stdout);
+    assert.equal(quiet.track, false);
+    assert.equal(quiet.fallbackUrl, 'https://example.com/sorry');
   });
 
   it('fails with a one-line error and a non-zero exit code', () => {

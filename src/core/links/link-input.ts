@@ -12,6 +12,8 @@ export interface CreateLinkInput {
   readonly maxClicks?: number | null | undefined;
   readonly redirectType?: number | undefined;
   readonly password?: string | null | undefined;
+  readonly fallbackUrl?: string | null | undefined;
+  readonly track?: boolean | undefined;
 }
 
 /** Fields a client may change; `null` clears an optional field. */
@@ -24,6 +26,8 @@ export interface UpdateLinkInput {
   readonly redirectType?: number | undefined;
   readonly disabled?: boolean | undefined;
   readonly password?: string | null | undefined;
+  readonly fallbackUrl?: string | null | undefined;
+  readonly track?: boolean | undefined;
 }
 
 export const MAX_TITLE_LENGTH = 500;

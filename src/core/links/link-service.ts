@@ -42,6 +42,8 @@ export class LinkService {
     /** host[:port] values this service answers on, lowercased: targets there would loop. */
     private readonly ownHosts: readonly string[],
     private readonly changes?: LinkChangeFeed,
+    /** Where a link that may not redirect sends visitors when it names no fallback of its own. */
+    private readonly fallbackUrl: string | null = null,
   ) {
     this.cache = new LinkCache(clock);
     changes?.subscribe((code) => this.cache.evict(code));
@@ -58,11 +60,13 @@ export class LinkService {
     const maxClicks = checkMaxClicks(input.maxClicks ?? null, errors);
     const redirectType = checkRedirectType(input.redirectType ?? 302, errors);
     const password = input.password == null ? null : checkPassword(input.password, errors);
+    const fallbackUrl = input.fallbackUrl == null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl'));
     errors.throwIfAny();
 
     const base = {
       url: url as string, title, tags, createdAt: now, updatedAt: now, expiresAt, maxClicks, redirectType,
       disabled: false, passwordHash: password === null ? null : await hashPassword(password),
+      fallbackUrl: fallbackUrl ?? null, track: input.track ?? true,
     };
     if (input.code !== undefined) {
       const created = await this.links.insert({ ...base, code: input.code });
@@ -119,6 +123,10 @@ export class LinkService {
     if (input.maxClicks !== undefined) changes.maxClicks = checkMaxClicks(input.maxClicks, errors);
     if (input.redirectType !== undefined) changes.redirectType = checkRedirectType(input.redirectType, errors);
     if (input.disabled !== undefined) changes.disabled = input.disabled;
+    if (input.track !== undefined) changes.track = input.track;
+    if (input.fallbackUrl !== undefined) {
+      changes.fallbackUrl = input.fallbackUrl === null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl')) ?? null;
+    }
     const password = input.password == null ? input.password : checkPassword(input.password, errors);
     errors.throwIfAny();
     if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
@@ -175,7 +183,12 @@ export class LinkService {
       this.cache.set(link);
     }
     const refusal = redirectRefusal(link, this.clock.now());
-    if (refusal) throw new GoneError(`The link "${code}" is ${refusal}`);
+    if (refusal) throw new GoneError(`The link "${code}" is ${refusal}`, this.fallbackFor(link));
     return link;
+  }
+
+  /** Where a link that may not redirect sends visitors: its own fallback, else the default, else nowhere. */
+  fallbackFor(link: Link): string | null {
+    return link.fallbackUrl ?? this.fallbackUrl;
   }
 }

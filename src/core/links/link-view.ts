@@ -14,6 +14,8 @@ export interface LinkView {
   redirectType: RedirectType;
   disabled: boolean;
   hasPassword: boolean;
+  fallbackUrl: string | null;
+  track: boolean;
   clicks: number;
 }
 
@@ -31,6 +33,8 @@ export function toLinkView(link: Link, baseUrl: string): LinkView {
     redirectType: link.redirectType,
     disabled: link.disabled,
     hasPassword: link.passwordHash !== null,
+    fallbackUrl: link.fallbackUrl,
+    track: link.track,
     clicks: link.clicks,
   };
 }

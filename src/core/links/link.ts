@@ -15,13 +15,17 @@ export interface Link {
   readonly redirectType: RedirectType;
   readonly disabled: boolean;
   readonly passwordHash: string | null;
+  /** Where a disabled, expired or used-up link sends visitors instead of a 410. */
+  readonly fallbackUrl: string | null;
+  /** false: redirects without recording a click. */
+  readonly track: boolean;
   readonly clicks: number;
 }
 
 export type NewLink = Omit<Link, 'id' | 'clicks'>;
 
 export type LinkChanges = Partial<
-  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash'>
+  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash' | 'fallbackUrl' | 'track'>
 > & { readonly updatedAt: number };
 
 export type RedirectRefusal = 'disabled' | 'expired' | 'exhausted';

@@ -33,6 +33,10 @@ export class ConflictError extends DomainError {
 /** The link exists but no longer redirects: disabled, expired or out of clicks. */
 export class GoneError extends DomainError {
   readonly kind = 'gone';
+  /** Where to send a visitor instead, if anywhere (a link's fallback URL). */
+  constructor(message: string, readonly fallbackUrl: string | null = null) {
+    super(message);
+  }
 }
 
 export class UnauthorizedError extends DomainError {

@@ -5,7 +5,8 @@ import type { Link } from '../../core/links/link.js';
 import { verifyPassword } from '../../core/links/password.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { escapeHtml, htmlPage } from '../html.js';
-import { NotFoundError } from '../../core/shared/errors.js';
+import { GoneError, NotFoundError } from '../../core/shared/errors.js';
+import { searchOf } from '../../core/clicks/campaign.js';
 import type { GuessThrottles } from '../guess-throttle.js';
 import type { HttpMetrics } from '../metrics.js';
 import { followLink, forwardedQuery } from '../redirect-request.js';
@@ -14,19 +15,36 @@ import { followLink, forwardedQuery } from '../redirect-request.js';
 type Params = { Params: { code: string } };
 
 export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics; throttles: GuessThrottles }> = async (app, { lp, metrics, throttles }) => {
-  /** The link of a code; a code that names none counts as a guess of the client's. */
-  async function resolve(request: FastifyRequest, code: string): Promise<Link> {
+  /**
+   * The link of a code, or where to send the visitor instead (the fallback URL of a link that may not
+   * redirect); a code that names no link counts as a guess of the client's.
+   */
+  async function resolve(request: FastifyRequest, code: string): Promise<Link | { readonly fallbackUrl: string }> {
     throttles.codes.check(request.ip);
     try {
       return await lp.links.resolve(code);
     } catch (error) {
       if (error instanceof NotFoundError) throttles.codes.failed(request.ip);
+      if (error instanceof GoneError && error.fallbackUrl !== null) return { fallbackUrl: error.fallbackUrl };
       throw error;
     }
   }
 
+  /** A link that may not redirect: to its fallback, unrecorded. */
+  function fallback(reply: FastifyReply, url: string): FastifyReply {
+    return reply.code(302).header('location', url).header('cache-control', 'private, no-store').send();
+  }
+
   async function redirect(request: FastifyRequest, reply: FastifyReply, link: Link, status: number): Promise<FastifyReply> {
-    const location = await followLink(lp, metrics, link, request);
+    let location: string;
+    try {
+      location = await followLink(lp, metrics, link, request);
+    } catch (error) {
+      // Used up by the clicks committed just before this one.
+      const url = error instanceof GoneError ? lp.links.fallbackFor(link) : null;
+      if (url !== null) return fallback(reply, url);
+      throw error;
+    }
     metrics.redirected(request.method, status); // its duration: the onResponse hook
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
@@ -36,6 +54,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     schema: { hide: true },
   }, async (request, reply) => {
     const link = await resolve(request, request.params.code);
+    if (!('id' in link)) return fallback(reply, link.fallbackUrl);
     if (link.passwordHash !== null) return passwordPage(reply, link.code, request.url, 200);
     return redirect(request, reply, link, link.redirectType);
   });
@@ -45,6 +64,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     schema: { hide: true, body: Type.Object({ password: Type.String({ maxLength: 1000 }) }) },
   }, async (request, reply) => {
     const link = await resolve(request, request.params.code);
+    if (!('id' in link)) return fallback(reply, link.fallbackUrl);
     if (link.passwordHash === null) return redirect(request, reply, link, 303);
     // Checked before the hash: each wrong guess costs an scrypt.
     throttles.passwords.check(request.ip);
@@ -59,7 +79,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
 /** The form posts to the URL it was asked at, query included: campaign tags reach the click and the target. */
 function passwordPage(reply: FastifyReply, code: string, url: string, status: number): FastifyReply {
   const wrong = status === 401 ? '<p role="alert">That password is not right.</p>' : '';
-  const action = `/${encodeURIComponent(code)}${forwardedQuery(url)}`;
+  const action = `/${encodeURIComponent(code)}${forwardedQuery(searchOf(url))}`;
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('Password required',
     `<h1>This link is protected</h1>${wrong}<form method="post" action="${escapeHtml(action)}">`
     + '<label>Password <input type="password" name="password" required autofocus></label> <button>Continue</button></form>'));

@@ -17,6 +17,8 @@ export const LinkSchema = Type.Object({
   redirectType: Type.Integer(),
   disabled: Type.Boolean(),
   hasPassword: Type.Boolean(),
+  fallbackUrl: Nullable(Type.String({ description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' })),
+  track: Type.Boolean({ description: 'false: redirects without recording a click' }),
   clicks: Type.Integer(),
 }, { $id: 'Link' });
 
@@ -29,6 +31,8 @@ export const CreateLinkBody = Type.Object({
   maxClicks: Type.Optional(Nullable(Type.Integer())),
   redirectType: Type.Optional(RedirectType),
   password: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  fallbackUrl: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' }))),
+  track: Type.Optional(Type.Boolean({ description: 'false: redirects without recording a click (default true)' })),
 }, { additionalProperties: false });
 
 export const UpdateLinkBody = Type.Object({
@@ -40,6 +44,8 @@ export const UpdateLinkBody = Type.Object({
   redirectType: Type.Optional(RedirectType),
   disabled: Type.Optional(Type.Boolean()),
   password: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  fallbackUrl: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' }))),
+  track: Type.Optional(Type.Boolean({ description: 'false: redirects without recording a click (default true)' })),
 }, { additionalProperties: false });
 
 export const ListLinksQuery = Type.Object({

@@ -25,6 +25,8 @@ export class SqlLinkStore implements LinkStore {
           redirect_type: link.redirectType,
           disabled: link.disabled ? 1 : 0,
           password_hash: link.passwordHash,
+          fallback_url: link.fallbackUrl,
+          track: link.track ? 1 : 0,
         }).returningAll().executeTakeFirstOrThrow();
         await insertTags(trx, row.id, link.tags);
         return toLink(row, [...link.tags]);
@@ -84,6 +86,8 @@ export class SqlLinkStore implements LinkStore {
         ...(changes.redirectType !== undefined && { redirect_type: changes.redirectType }),
         ...(changes.disabled !== undefined && { disabled: changes.disabled ? 1 : 0 }),
         ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+        ...(changes.fallbackUrl !== undefined && { fallback_url: changes.fallbackUrl }),
+        ...(changes.track !== undefined && { track: changes.track ? 1 : 0 }),
       }).where('code', '=', code).returningAll().executeTakeFirst();
       if (!row) return undefined;
       if (changes.tags !== undefined) {
@@ -150,6 +154,8 @@ function toLink(row: LinkRow, tags: string[]): Link {
     redirectType: Number(row.redirect_type) as RedirectType,
     disabled: Number(row.disabled) === 1,
     passwordHash: row.password_hash,
+    fallbackUrl: row.fallback_url,
+    track: Number(row.track) === 1,
     clicks: Number(row.click_count),
   };
 }
