@@ -5,6 +5,20 @@ import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+interface ShortenOptions {
+  code?: string;
+  title?: string;
+  tag: string[];
+  fallbackUrl?: string;
+  track: boolean;
+  utmSource?: string;
+  utmMedium?: string;
+  utmCampaign?: string;
+  utmTerm?: string;
+  utmContent?: string;
+  json?: boolean;
+}
+
 export function registerLinkCommands(program: Command, config: Config): void {
   program.command('shorten <url>').description('create a short link')
     .option('--code <code>', 'custom code')
@@ -12,10 +26,16 @@ export function registerLinkCommands(program: Command, config: Config): void {
     .option('--tag <tag>', 'tag (repeatable)', collect, [])
     .option('--fallback-url <url>', 'where the link sends visitors once disabled, expired or used up')
     .option('--no-track', 'redirect without recording clicks')
+    .option('--utm-source <value>', 'set utm_source in the target URL')
+    .option('--utm-medium <value>', 'set utm_medium in the target URL')
+    .option('--utm-campaign <value>', 'set utm_campaign in the target URL')
+    .option('--utm-term <value>', 'set utm_term in the target URL')
+    .option('--utm-content <value>', 'set utm_content in the target URL')
     .option('--json', 'print the link as JSON')
-    .action(async (url: string, opts: { code?: string; title?: string; tag: string[]; fallbackUrl?: string; track: boolean; json?: boolean }) => {
+    .action(async (url: string, opts: ShortenOptions) => {
+      const utm = { source: opts.utmSource, medium: opts.utmMedium, campaign: opts.utmCampaign, term: opts.utmTerm, content: opts.utmContent };
       const link = await withLinkPulse(config, (lp) => lp.links.create({
-        url, code: opts.code, title: opts.title, tags: opts.tag, fallbackUrl: opts.fallbackUrl, track: opts.track,
+        url, code: opts.code, title: opts.title, tags: opts.tag, fallbackUrl: opts.fallbackUrl, track: opts.track, utm,
       }));
       const view = toLinkView(link, config.baseUrl);
       if (opts.json) printJson(view);

@@ -30,6 +30,12 @@ export function problemOf(status: number, detail?: string, errors?: FieldError[]
   };
 }
 
+/** The problem a domain error stands for. */
+export function domainProblem(error: DomainError): Problem {
+  const errors = 'errors' in error ? [...(error.errors as FieldError[])] : undefined;
+  return problemOf(DOMAIN_STATUS[error.kind], error.message, errors);
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply.code(problem.status).type('application/problem+json').send(problem);
@@ -87,10 +93,9 @@ export function installProblemHandlers(app: FastifyInstance, isUnavailable: (err
   app.addHook('onRoute', (route) => routes.add(route.url, route.method));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
-      const status = DOMAIN_STATUS[error.kind];
-      if (status === 503) reply.header('retry-after', '1');
-      const errors = 'errors' in error ? [...(error.errors as FieldError[])] : undefined;
-      return sendProblemOrPage(request, reply, problemOf(status, error.message, errors));
+      const problem = domainProblem(error);
+      if (problem.status === 503) reply.header('retry-after', '1');
+      return sendProblemOrPage(request, reply, problem);
     }
     if (error.validation) {
       const errors = fieldErrorsOf(error.validation, error.validationContext ?? 'request');

@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { ValidationError } from '../core/shared/errors.js';
+import { ValidationError, type FieldError } from '../core/shared/errors.js';
+import { fieldErrorsOf } from './validation-messages.js';
 import { unprintableTextErrors } from './unprintable-text.js';
 
 // verbose: errors carry the value and the schema, so messages can say what was given and what is allowed.
@@ -35,6 +36,19 @@ function refusingUnprintableText(validate: ValidateFunction): CheckedValidator {
     return valid;
   };
   return checked;
+}
+
+/**
+ * Checks one JSON value against `schema` as a request body would be (for a batch, whose items
+ * are each accepted or refused on their own); answers the fields at fault, none when it passes.
+ */
+export function bodyChecker(schema: object): (data: unknown) => FieldError[] {
+  const validate = bodies.compile(schema);
+  return (data) => {
+    const unprintable = unprintableTextErrors(data);
+    if (unprintable.length > 0) return unprintable;
+    return validate(data) ? [] : fieldErrorsOf(validate.errors ?? [], 'body');
+  };
 }
 
 export function addSharedSchema(schema: object): void {

@@ -36,6 +36,8 @@ describe('linkpulse CLI', () => {
     const quiet = JSON.parse(run('shorten', 'https://example.com/3', '--no-track', '--fallback-url', 'https://example.com/sorry', '--json').stdout);
     assert.equal(quiet.track, false);
     assert.equal(quiet.fallbackUrl, 'https://example.com/sorry');
+    const tagged = JSON.parse(run('shorten', 'https://example.com/4', '--utm-source', 'cli', '--utm-campaign', 'launch', '--json').stdout);
+    assert.equal(tagged.url, 'https://example.com/4?utm_source=cli&utm_campaign=launch');
   });
 
   it('fails with a one-line error and a non-zero exit code', () => {

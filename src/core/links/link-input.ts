@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../shared/field-errors.js';
 import { unprintableProblem } from '../shared/text.js';
 import { REDIRECT_TYPES, type RedirectType } from './link.js';
+import type { UtmInput } from './utm.js';
 
 /** What a client may send to create a link. Shapes are checked by the adapters; rules here. */
 export interface CreateLinkInput {
@@ -14,6 +15,8 @@ export interface CreateLinkInput {
   readonly password?: string | null | undefined;
   readonly fallbackUrl?: string | null | undefined;
   readonly track?: boolean | undefined;
+  /** Campaign tags merged into `url`. */
+  readonly utm?: UtmInput | undefined;
 }
 
 /** Fields a client may change; `null` clears an optional field. */

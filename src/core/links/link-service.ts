@@ -13,6 +13,7 @@ import {
 import type { LinkSort, LinkStore } from './link-store.js';
 import { hashPassword } from './password.js';
 import { canonicalTargetUrl } from './url-rules.js';
+import { withUtm } from './utm.js';
 
 const GENERATE_ATTEMPTS = 8;
 // A change is stamped by its writer's clock and becomes visible at its commit: sweeps look back
@@ -52,7 +53,9 @@ export class LinkService {
   async create(input: CreateLinkInput): Promise<Link> {
     const now = this.clock.now();
     const errors = new FieldErrors();
-    const url = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHosts));
+    const checked = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHosts));
+    const utm = input.utm;
+    const url = checked === undefined || utm === undefined ? checked : errors.attempt(() => canonicalTargetUrl(withUtm(checked, utm, errors), this.ownHosts));
     if (input.code !== undefined) errors.attempt(() => assertValidCustomCode(input.code as string));
     const title = checkTitle(input.title ?? null, errors);
     const tags = checkTags(input.tags ?? [], errors);

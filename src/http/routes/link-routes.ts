@@ -3,7 +3,11 @@ import { Type } from 'typebox';
 import { toLinkView } from '../../core/links/link-view.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { CodeParams, problems } from '../schemas/common.js';
-import { CreateLinkBody, LinkPage, ListLinksQuery, UpdateLinkBody } from '../schemas/link-schemas.js';
+import { BulkCreateBody, BulkCreateResult, CreateLinkBody, LinkPage, ListLinksQuery, UpdateLinkBody } from '../schemas/link-schemas.js';
+import type { CreateLinkInput } from '../../core/links/link-input.js';
+import { DomainError } from '../../core/shared/errors.js';
+import { domainProblem, problemOf, type Problem } from '../problem.js';
+import { bodyChecker } from '../validation.js';
 
 export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
   const view = (link: Parameters<typeof toLinkView>[0]) => toLinkView(link, lp.config.baseUrl);
@@ -14,6 +18,34 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   }, async (request, reply) => {
     const link = await lp.links.create(request.body);
     return reply.code(201).header('location', `/api/links/${link.code}`).send(view(link));
+  });
+
+  // Each item is checked as POST /api/links checks its body, and created or refused on its own.
+  const checkLink = bodyChecker(CreateLinkBody);
+  app.post('/api/links/bulk', {
+    // 1,000 links do not fit the 64 KB other bodies get.
+    bodyLimit: 4 * 1024 * 1024,
+    schema: {
+      tags, summary: 'Create up to 1,000 links at once, each created or refused on its own',
+      body: BulkCreateBody, response: { 200: BulkCreateResult, ...problems(400, 401, 403, 413, 415, 422) },
+    },
+  }, async (request) => {
+    const results: ({ index: number; link: ReturnType<typeof view> } | { index: number; error: Problem })[] = [];
+    for (const [index, item] of request.body.links.entries()) {
+      const fields = checkLink(item);
+      if (fields.length > 0) {
+        results.push({ index, error: problemOf(422, fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields) });
+        continue;
+      }
+      try {
+        results.push({ index, link: view(await lp.links.create(item as CreateLinkInput)) });
+      } catch (error) {
+        // The database failing fails the request (503); what is wrong with one item, only that item.
+        if (!(error instanceof DomainError) || error.kind === 'unavailable') throw error;
+        results.push({ index, error: domainProblem(error) });
+      }
+    }
+    return { results };
   });
 
   app.get('/api/links', {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Cursor, Nullable } from './common.js';
+import { Cursor, Nullable, ProblemSchema } from './common.js';
 
 const RedirectType = Type.Union([Type.Literal(301), Type.Literal(302), Type.Literal(307), Type.Literal(308)]);
 const Tags = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 });
@@ -33,6 +33,13 @@ export const CreateLinkBody = Type.Object({
   password: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   fallbackUrl: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' }))),
   track: Type.Optional(Type.Boolean({ description: 'false: redirects without recording a click (default true)' })),
+  utm: Type.Optional(Type.Object({
+    source: Type.Optional(Type.String({ maxLength: 1000 })),
+    medium: Type.Optional(Type.String({ maxLength: 1000 })),
+    campaign: Type.Optional(Type.String({ maxLength: 1000 })),
+    term: Type.Optional(Type.String({ maxLength: 1000 })),
+    content: Type.Optional(Type.String({ maxLength: 1000 })),
+  }, { additionalProperties: false, description: 'Campaign tags set as utm_source … utm_content in the target URL' })),
 }, { additionalProperties: false });
 
 export const UpdateLinkBody = Type.Object({
@@ -57,3 +64,16 @@ export const ListLinksQuery = Type.Object({
 });
 
 export const LinkPage = Type.Object({ items: Type.Array(Type.Ref('Link')), nextCursor: Nullable(Type.String()) });
+
+export const MAX_BULK_LINKS = 1000;
+
+export const BulkCreateBody = Type.Object({
+  links: Type.Array(Type.Unknown({ description: 'A link as `POST /api/links` takes it' }), { minItems: 1, maxItems: MAX_BULK_LINKS }),
+}, { additionalProperties: false });
+
+export const BulkCreateResult = Type.Object({
+  results: Type.Array(Type.Union([
+    Type.Object({ index: Type.Integer(), link: Type.Ref('Link') }),
+    Type.Object({ index: Type.Integer(), error: ProblemSchema }),
+  ]), { description: 'One entry per link sent, in order: the link created, or why it was refused' }),
+});
