@@ -78,3 +78,42 @@ describe('campaign tags on create, and bulk creation', () => {
     assert.equal((await post('/api/links/bulk', { links: [] })).status, 400);
   });
 });
+
+describe('bulk changes and deletion', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+    const links = ['ba', 'bb', 'bc'].map((code) => ({ url: `https://example.com/${code}`, code, tags: ['old', 'keep'] }));
+    const res = await server.api('/api/links/bulk', { method: 'POST', json: { links } });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  });
+  after(() => server.close());
+
+  const post = async (path: string, json: unknown) => {
+    const res = await server.api(path, { method: 'POST', json });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+
+  it('adds and removes tags and disables links, each code on its own', async () => {
+    const { status, body } = await post('/api/links/bulk/update', { codes: ['ba', 'missing', 'bb'], changes: { addTags: ['new'], removeTags: ['old'], disabled: true } });
+    assert.equal(status, 200);
+    assert.deepEqual(body.results.map((r: Json) => [r.code, 'link' in r ? [r.link.tags, r.link.disabled] : r.error.status]), [
+      ['ba', [['keep', 'new'], true]], ['missing', 404], ['bb', [['keep', 'new'], true]],
+    ]);
+    const untouched = await (await server.api('/api/links/bc')).json();
+    assert.deepEqual([[...untouched.tags].sort(), untouched.disabled], [['keep', 'old'], false]);
+    const refused = await post('/api/links/bulk/update', { codes: ['bc'], changes: { redirectType: 303 } });
+    assert.equal(refused.status, 400);
+    const invalid = await post('/api/links/bulk/update', { codes: ['bc'], changes: { url: 'ftp://x' } });
+    assert.equal(invalid.body.results[0].error.status, 422);
+  });
+
+  it('deletes links, each code on its own', async () => {
+    const { status, body } = await post('/api/links/bulk/delete', { codes: ['ba', 'nope', 'bb'] });
+    assert.equal(status, 200);
+    assert.deepEqual(body.results.map((r: Json) => [r.code, r.deleted ?? r.error.status]), [['ba', true], ['nope', 404], ['bb', true]]);
+    assert.equal((await server.api('/api/links/ba')).status, 404);
+    assert.equal((await server.api('/api/links/bc')).status, 200);
+  });
+});

@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import { toLinkView } from '../../core/links/link-view.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { CodeParams, problems } from '../schemas/common.js';
-import { BulkCreateBody, BulkCreateResult, CreateLinkBody, LinkPage, ListLinksQuery, UpdateLinkBody } from '../schemas/link-schemas.js';
+import {
+  BulkCodeResult, BulkCreateBody, BulkCreateResult, BulkDeleteBody, BulkUpdateBody, CreateLinkBody, LinkPage, ListLinksQuery, UpdateLinkBody,
+} from '../schemas/link-schemas.js';
 import type { CreateLinkInput } from '../../core/links/link-input.js';
 import { DomainError } from '../../core/shared/errors.js';
 import { domainProblem, problemOf, type Problem } from '../problem.js';
@@ -47,6 +49,53 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
     }
     return { results };
   });
+
+  /** Runs `change` for each code on its own: its result, or the problem that refused it. */
+  async function eachCode<T>(codes: readonly string[], change: (code: string) => Promise<T>): Promise<({ code: string } & (T | { error: Problem }))[]> {
+    const results: ({ code: string } & (T | { error: Problem }))[] = [];
+    for (const code of codes) {
+      try {
+        results.push({ code, ...(await change(code)) });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.kind === 'unavailable') throw error;
+        results.push({ code, error: domainProblem(error) });
+      }
+    }
+    return results;
+  }
+
+  app.post('/api/links/bulk/update', {
+    bodyLimit: 1024 * 1024,
+    schema: {
+      tags, summary: 'Change up to 1,000 links at once (tags to add or remove, disable, …), each on its own',
+      body: BulkUpdateBody, response: { 200: BulkCodeResult, ...problems(400, 401, 403, 413, 415, 422) },
+    },
+  }, async (request) => {
+    const { addTags, removeTags, ...changes } = request.body.changes;
+    return {
+      results: await eachCode(request.body.codes, async (code) => {
+        let tagsNow = changes.tags;
+        if (addTags !== undefined || removeTags !== undefined) {
+          const current = changes.tags ?? (await lp.links.find(code)).tags;
+          tagsNow = [...new Set([...current, ...(addTags ?? [])])].filter((tag) => !(removeTags ?? []).includes(tag));
+        }
+        return { link: view(await lp.links.update(code, { ...changes, ...(tagsNow !== undefined && { tags: tagsNow }) })) };
+      }),
+    };
+  });
+
+  app.post('/api/links/bulk/delete', {
+    bodyLimit: 1024 * 1024,
+    schema: {
+      tags, summary: 'Delete up to 1,000 links and their clicks, each on its own',
+      body: BulkDeleteBody, response: { 200: BulkCodeResult, ...problems(400, 401, 403, 413, 415, 422) },
+    },
+  }, async (request) => ({
+    results: await eachCode(request.body.codes, async (code) => {
+      await lp.links.delete(code);
+      return { deleted: true as const };
+    }),
+  }));
 
   app.get('/api/links', {
     schema: { tags, summary: 'List links', querystring: ListLinksQuery, response: { 200: LinkPage, ...problems(400, 401, 422) } },

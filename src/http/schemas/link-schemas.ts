@@ -77,3 +77,24 @@ export const BulkCreateResult = Type.Object({
     Type.Object({ index: Type.Integer(), error: ProblemSchema }),
   ]), { description: 'One entry per link sent, in order: the link created, or why it was refused' }),
 });
+
+const BulkCodes = Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: MAX_BULK_LINKS, uniqueItems: true });
+
+export const BulkUpdateBody = Type.Object({
+  codes: BulkCodes,
+  changes: Type.Object({
+    ...UpdateLinkBody.properties,
+    addTags: Type.Optional(Tags),
+    removeTags: Type.Optional(Tags),
+  }, { additionalProperties: false, description: 'What PATCH /api/links/{code} takes, and tags to add or remove' }),
+}, { additionalProperties: false });
+
+export const BulkDeleteBody = Type.Object({ codes: BulkCodes }, { additionalProperties: false });
+
+export const BulkCodeResult = Type.Object({
+  results: Type.Array(Type.Union([
+    Type.Object({ code: Type.String(), link: Type.Ref('Link') }),
+    Type.Object({ code: Type.String(), deleted: Type.Literal(true) }),
+    Type.Object({ code: Type.String(), error: ProblemSchema }),
+  ]), { description: 'One entry per code, in order: the link changed (or deleted), or why not' }),
+});
