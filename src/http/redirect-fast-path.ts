@@ -3,6 +3,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { TrustProxy } from '../config.js';
 import { UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
+import { isSocialCrawler } from '../core/links/social-crawlers.js';
 import type { GuessThrottle } from './guess-throttle.js';
 import type { HttpMetrics } from './metrics.js';
 import { problemOf } from './problem.js';
@@ -28,7 +29,8 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics, codeGuesse
     // A network refused for guessing codes is answered by Fastify's route (429), links or not.
     if (codeGuesses.retryAfter(ip) !== undefined) return false;
     const link = await lp.links.resolve(code).catch(() => undefined);
-    if (!link || link.passwordHash !== null) return false;
+    // Password forms and social networks' preview pages are Fastify's route's to answer.
+    if (!link || link.passwordHash !== null || (link.preview !== null && isSocialCrawler(req.headers['user-agent']))) return false;
 
     let location: string;
     try {

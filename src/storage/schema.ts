@@ -16,6 +16,10 @@ export interface LinksTable {
   fallback_url: string | null;
   /** 0: redirects are not recorded. */
   track: Generated<number>;
+  /** The Open Graph preview: a title, or none at all. */
+  preview_title: string | null;
+  preview_description: string | null;
+  preview_image: string | null;
   /** Clicks up to the roller's watermark (the roller adds to it). */
   click_count: Generated<number>;
   /** Exact clicks of a link with max_clicks, kept by the click's transaction; stale without one. */

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../shared/field-errors.js';
 import { unprintableProblem } from '../shared/text.js';
-import { REDIRECT_TYPES, type RedirectType } from './link.js';
+import { REDIRECT_TYPES, type LinkPreview, type RedirectType } from './link.js';
 import type { UtmInput } from './utm.js';
 
 /** What a client may send to create a link. Shapes are checked by the adapters; rules here. */
@@ -17,6 +17,13 @@ export interface CreateLinkInput {
   readonly track?: boolean | undefined;
   /** Campaign tags merged into `url`. */
   readonly utm?: UtmInput | undefined;
+  readonly preview?: PreviewInput | null | undefined;
+}
+
+export interface PreviewInput {
+  readonly title: string;
+  readonly description?: string | null | undefined;
+  readonly image?: string | null | undefined;
 }
 
 /** Fields a client may change; `null` clears an optional field. */
@@ -31,6 +38,7 @@ export interface UpdateLinkInput {
   readonly password?: string | null | undefined;
   readonly fallbackUrl?: string | null | undefined;
   readonly track?: boolean | undefined;
+  readonly preview?: PreviewInput | null | undefined;
 }
 
 export const MAX_TITLE_LENGTH = 500;
@@ -85,6 +93,26 @@ export function checkRedirectType(value: number, errors: FieldErrors): RedirectT
     return 302;
   }
   return value as RedirectType;
+}
+
+const MAX_PREVIEW_TITLE = 300;
+const MAX_PREVIEW_DESCRIPTION = 1000;
+
+/** A preview's texts, trimmed and printable; its image an http(s) URL (checked by `checkUrl`). */
+export function checkPreview(input: PreviewInput | null, errors: FieldErrors, checkUrl: (url: string) => string | undefined): LinkPreview | null {
+  if (input === null) return null;
+  const text = (field: string, value: string, max: number, required: boolean): string | null => {
+    const trimmed = value.trim();
+    if (required && trimmed === '') errors.add(field, 'must not be empty');
+    if (trimmed.length > max) errors.add(field, `must be at most ${max} characters`);
+    const unprintable = unprintableProblem(trimmed);
+    if (unprintable !== undefined) errors.add(field, unprintable);
+    return trimmed === '' ? null : trimmed;
+  };
+  const title = text('preview.title', input.title, MAX_PREVIEW_TITLE, true) ?? '';
+  const description = input.description == null ? null : text('preview.description', input.description, MAX_PREVIEW_DESCRIPTION, false);
+  const image = input.image == null ? null : checkUrl(input.image) ?? null;
+  return { title, description, image };
 }
 
 export function checkPassword(value: string, errors: FieldErrors): string {

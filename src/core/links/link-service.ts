@@ -7,7 +7,7 @@ import { LinkCache } from './link-cache.js';
 import type { LinkChangeFeed } from './link-change-feed.js';
 import { redirectRefusal, type Link, type LinkChanges } from './link.js';
 import {
-  checkExpiry, checkMaxClicks, checkPassword, checkRedirectType, checkTags, checkTitle,
+  checkExpiry, checkMaxClicks, checkPassword, checkPreview, checkRedirectType, checkTags, checkTitle,
   type CreateLinkInput, type UpdateLinkInput,
 } from './link-input.js';
 import type { LinkSort, LinkStore } from './link-store.js';
@@ -64,12 +64,13 @@ export class LinkService {
     const redirectType = checkRedirectType(input.redirectType ?? 302, errors);
     const password = input.password == null ? null : checkPassword(input.password, errors);
     const fallbackUrl = input.fallbackUrl == null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl'));
+    const preview = checkPreview(input.preview ?? null, errors, (image) => errors.attempt(() => canonicalTargetUrl(image, this.ownHosts, 'preview.image')));
     errors.throwIfAny();
 
     const base = {
       url: url as string, title, tags, createdAt: now, updatedAt: now, expiresAt, maxClicks, redirectType,
       disabled: false, passwordHash: password === null ? null : await hashPassword(password),
-      fallbackUrl: fallbackUrl ?? null, track: input.track ?? true,
+      fallbackUrl: fallbackUrl ?? null, track: input.track ?? true, preview,
     };
     if (input.code !== undefined) {
       const created = await this.links.insert({ ...base, code: input.code });
@@ -127,6 +128,9 @@ export class LinkService {
     if (input.redirectType !== undefined) changes.redirectType = checkRedirectType(input.redirectType, errors);
     if (input.disabled !== undefined) changes.disabled = input.disabled;
     if (input.track !== undefined) changes.track = input.track;
+    if (input.preview !== undefined) {
+      changes.preview = checkPreview(input.preview, errors, (image) => errors.attempt(() => canonicalTargetUrl(image, this.ownHosts, 'preview.image')));
+    }
     if (input.fallbackUrl !== undefined) {
       changes.fallbackUrl = input.fallbackUrl === null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl')) ?? null;
     }

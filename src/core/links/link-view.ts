@@ -1,4 +1,4 @@
-import type { Link, RedirectType } from './link.js';
+import type { Link, LinkPreview, RedirectType } from './link.js';
 
 /** The public shape of a link (CONTRACT.md), shared by the API and the CLI. */
 export interface LinkView {
@@ -16,6 +16,7 @@ export interface LinkView {
   hasPassword: boolean;
   fallbackUrl: string | null;
   track: boolean;
+  preview: LinkPreview | null;
   clicks: number;
 }
 
@@ -35,6 +36,7 @@ export function toLinkView(link: Link, baseUrl: string): LinkView {
     hasPassword: link.passwordHash !== null,
     fallbackUrl: link.fallbackUrl,
     track: link.track,
+    preview: link.preview,
     clicks: link.clicks,
   };
 }

@@ -19,13 +19,21 @@ export interface Link {
   readonly fallbackUrl: string | null;
   /** false: redirects without recording a click. */
   readonly track: boolean;
+  /** What social networks' crawlers are shown (Open Graph), instead of being redirected. */
+  readonly preview: LinkPreview | null;
   readonly clicks: number;
+}
+
+export interface LinkPreview {
+  readonly title: string;
+  readonly description: string | null;
+  readonly image: string | null;
 }
 
 export type NewLink = Omit<Link, 'id' | 'clicks'>;
 
 export type LinkChanges = Partial<
-  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash' | 'fallbackUrl' | 'track'>
+  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash' | 'fallbackUrl' | 'track' | 'preview'>
 > & { readonly updatedAt: number };
 
 export type RedirectRefusal = 'disabled' | 'expired' | 'exhausted';

@@ -9,6 +9,8 @@ import { GoneError, NotFoundError } from '../../core/shared/errors.js';
 import { searchOf } from '../../core/clicks/campaign.js';
 import type { GuessThrottles } from '../guess-throttle.js';
 import type { HttpMetrics } from '../metrics.js';
+import { previewPage } from '../preview-page.js';
+import { isSocialCrawler } from '../../core/links/social-crawlers.js';
 import { followLink, forwardedQuery } from '../redirect-request.js';
 
 // Paths are not validated: whatever a path holds that is not a code is a 404, like any unknown code.
@@ -56,6 +58,12 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     const link = await resolve(request, request.params.code);
     if (!('id' in link)) return fallback(reply, link.fallbackUrl);
     if (link.passwordHash !== null) return passwordPage(reply, link.code, request.url, 200);
+    if (link.preview !== null && isSocialCrawler(request.headers['user-agent'])) {
+      // A click like any other (a bot's): its card is the preview, not the target's.
+      const target = await followLink(lp, metrics, link, request);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
+        .send(previewPage(link.preview, `${lp.config.baseUrl}/${link.code}`, target));
+    }
     return redirect(request, reply, link, link.redirectType);
   });
 

@@ -2,6 +2,11 @@ import { Type } from 'typebox';
 import { Cursor, Nullable, ProblemSchema } from './common.js';
 
 const RedirectType = Type.Union([Type.Literal(301), Type.Literal(302), Type.Literal(307), Type.Literal(308)]);
+const PreviewBody = Type.Object({
+  title: Type.String({ maxLength: 2000 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
+  image: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+}, { additionalProperties: false, description: 'Open Graph title, description and image shown to social networks\' crawlers' });
 const Tags = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 });
 
 export const LinkSchema = Type.Object({
@@ -19,6 +24,7 @@ export const LinkSchema = Type.Object({
   hasPassword: Type.Boolean(),
   fallbackUrl: Nullable(Type.String({ description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' })),
   track: Type.Boolean({ description: 'false: redirects without recording a click' }),
+  preview: Nullable(Type.Object({ title: Type.String(), description: Nullable(Type.String()), image: Nullable(Type.String()) })),
   clicks: Type.Integer(),
 }, { $id: 'Link' });
 
@@ -40,6 +46,7 @@ export const CreateLinkBody = Type.Object({
     term: Type.Optional(Type.String({ maxLength: 1000 })),
     content: Type.Optional(Type.String({ maxLength: 1000 })),
   }, { additionalProperties: false, description: 'Campaign tags set as utm_source … utm_content in the target URL' })),
+  preview: Type.Optional(Nullable(PreviewBody)),
 }, { additionalProperties: false });
 
 export const UpdateLinkBody = Type.Object({
@@ -53,6 +60,7 @@ export const UpdateLinkBody = Type.Object({
   password: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   fallbackUrl: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' }))),
   track: Type.Optional(Type.Boolean({ description: 'false: redirects without recording a click (default true)' })),
+  preview: Type.Optional(Nullable(PreviewBody)),
 }, { additionalProperties: false });
 
 export const ListLinksQuery = Type.Object({

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Link, LinkChanges, NewLink, RedirectType } from '../../core/links/link.js';
+import type { Link, LinkChanges, LinkPreview, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
 import type { Database, LinksTable, SqlDialect } from '../schema.js';
 import { deleteLinkClicks, exactClicks } from './click-links.js';
@@ -27,6 +27,7 @@ export class SqlLinkStore implements LinkStore {
           password_hash: link.passwordHash,
           fallback_url: link.fallbackUrl,
           track: link.track ? 1 : 0,
+          ...previewColumns(link.preview),
         }).returningAll().executeTakeFirstOrThrow();
         await insertTags(trx, row.id, link.tags);
         return toLink(row, [...link.tags]);
@@ -88,6 +89,7 @@ export class SqlLinkStore implements LinkStore {
         ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
         ...(changes.fallbackUrl !== undefined && { fallback_url: changes.fallbackUrl }),
         ...(changes.track !== undefined && { track: changes.track ? 1 : 0 }),
+        ...(changes.preview !== undefined && previewColumns(changes.preview)),
       }).where('code', '=', code).returningAll().executeTakeFirst();
       if (!row) return undefined;
       if (changes.tags !== undefined) {
@@ -156,6 +158,11 @@ function toLink(row: LinkRow, tags: string[]): Link {
     passwordHash: row.password_hash,
     fallbackUrl: row.fallback_url,
     track: Number(row.track) === 1,
+    preview: row.preview_title === null ? null : { title: row.preview_title, description: row.preview_description, image: row.preview_image },
     clicks: Number(row.click_count),
   };
+}
+
+function previewColumns(preview: LinkPreview | null): Pick<LinksTable, 'preview_title' | 'preview_description' | 'preview_image'> {
+  return { preview_title: preview?.title ?? null, preview_description: preview?.description ?? null, preview_image: preview?.image ?? null };
 }
