@@ -23,9 +23,10 @@ export interface IncomingRedirect {
 export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link, request: IncomingRedirect): Promise<string> {
   const search = searchOf(request.url);
   const client = redirectRequest(request);
+  let target: string;
   if (request.method !== 'HEAD' && lp.tracking.records(link, client.ip, search)) {
     try {
-      await lp.recorder.record(link, client);
+      target = (await lp.recorder.record(link, client)).target ?? link.url;
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof GoneError) throw error;
       if (lp.storage.isUnavailable(error)) lp.databaseIncident.failed(error);
@@ -34,8 +35,10 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
     }
     lp.databaseIncident.succeeded();
     metrics.clicksStored.inc();
+  } else {
+    target = await lp.recorder.targetFor(link, client);
   }
-  return withForwardedQuery(link.url, forwardedQuery(lp.tracking.forwarded(search)));
+  return withForwardedQuery(target, forwardedQuery(lp.tracking.forwarded(search)));
 }
 
 function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectRequest {

@@ -20,6 +20,9 @@ export interface LinksTable {
   preview_title: string | null;
   preview_description: string | null;
   preview_image: string | null;
+  /** JSON: the targeting rules and the A/B variants; null when none. */
+  rules: string | null;
+  variants: string | null;
   /** Clicks up to the roller's watermark (the roller adds to it). */
   click_count: Generated<number>;
   /** Exact clicks of a link with max_clicks, kept by the click's transaction; stale without one. */

@@ -470,7 +470,7 @@ class World {
   async link(code: string, tags: string[]): Promise<{ code: string; tags: string[] }> {
     const created = await this.lp.storage.links.insert({
       code, url: `https://example.com/${code}`, title: null, tags, createdAt: NOW - 1000 * DAY, updatedAt: NOW - 1000 * DAY,
-      expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null,
+      expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants: [],
     });
     assert.notEqual(created, 'code-taken');
     return { code, tags };

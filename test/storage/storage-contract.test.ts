@@ -16,7 +16,7 @@ const T0 = Date.UTC(2026, 10, 1);
 function newLink(code: string, overrides: Partial<NewLink> = {}): NewLink {
   return {
     code, url: `https://example.com/${code}`, title: null, tags: [], createdAt: T0, updatedAt: T0,
-    expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, ...overrides,
+    expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants: [], ...overrides,
   };
 }
 

@@ -6,7 +6,7 @@ import { ManualClock } from '../helpers/test-server.js';
 
 const link = (code: string, maxClicks: number | null = null): Link => ({
   id: 1, code, url: 'https://example.com/', title: null, tags: [], createdAt: 0, updatedAt: 0, expiresAt: null,
-  maxClicks, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, clicks: 0,
+  maxClicks, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants: [], clicks: 0,
 });
 
 describe('link cache', () => {

@@ -4,6 +4,7 @@ import { GroupCommitter } from '../shared/group-commit.js';
 import { Signal } from '../shared/signal.js';
 import { boundedMemo } from '../shared/memo.js';
 import type { Link } from '../links/link.js';
+import { chooseTarget } from '../links/targeting.js';
 import type { Click, ClickRecorded, NewClick } from './click.js';
 import type { ClickBus } from './click-bus.js';
 import type { ClickStore, StoreOutcome } from './click-store.js';
@@ -92,9 +93,12 @@ export class ClickRecorder {
     const agent = deps.userAgents.parse(userAgent);
     const visitorId = await deps.visitors.visitorId(request.ip, userAgent);
     const place = deps.geo.locate(request.ip);
+    const language = request.acceptLanguage ? this.languageOf(request.acceptLanguage) : null;
+    const at = deps.clock.now();
+    const facts = { device: agent.device, os: agent.os, browser: agent.browser, country: place.country, language, ip: request.ip, search: request.search, now: at, visitorId };
     return {
       linkId: link.id,
-      at: deps.clock.now(),
+      at,
       ip: storedIp(request.ip, deps.ipStorage),
       country: place.country,
       region: place.region,
@@ -104,12 +108,18 @@ export class ClickRecorder {
       device: agent.device,
       bot: agent.bot,
       ...(request.referer ? this.referrerOf(request.referer) : NO_REFERRER),
-      language: request.acceptLanguage ? this.languageOf(request.acceptLanguage) : null,
+      language,
       userAgent: userAgent === '' ? null : userAgent,
       visitorId,
       ...mergeCampaigns(campaignOf(request.search), this.targetCampaignOf(link.url)),
-      target: link.url,
+      target: chooseTarget(link, facts),
     };
+  }
+
+  /** Where a visit that is not recorded goes (its link's rules and variants see it as a click would). */
+  async targetFor(link: Link, request: RedirectRequest): Promise<string> {
+    if (link.rules.length === 0 && link.variants.length === 0) return link.url;
+    return (await this.enrich(link, request)).target ?? link.url;
   }
 
   /** Waits for clicks in flight: graceful shutdown must not drop them. */

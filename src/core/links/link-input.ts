@@ -2,6 +2,7 @@ import type { FieldErrors } from '../shared/field-errors.js';
 import { unprintableProblem } from '../shared/text.js';
 import { REDIRECT_TYPES, type LinkPreview, type RedirectType } from './link.js';
 import type { UtmInput } from './utm.js';
+import type { RuleInput, VariantInput } from './targeting-input.js';
 
 /** What a client may send to create a link. Shapes are checked by the adapters; rules here. */
 export interface CreateLinkInput {
@@ -18,6 +19,8 @@ export interface CreateLinkInput {
   /** Campaign tags merged into `url`. */
   readonly utm?: UtmInput | undefined;
   readonly preview?: PreviewInput | null | undefined;
+  readonly rules?: readonly RuleInput[] | undefined;
+  readonly variants?: readonly VariantInput[] | undefined;
 }
 
 export interface PreviewInput {
@@ -39,6 +42,8 @@ export interface UpdateLinkInput {
   readonly fallbackUrl?: string | null | undefined;
   readonly track?: boolean | undefined;
   readonly preview?: PreviewInput | null | undefined;
+  readonly rules?: readonly RuleInput[] | undefined;
+  readonly variants?: readonly VariantInput[] | undefined;
 }
 
 export const MAX_TITLE_LENGTH = 500;

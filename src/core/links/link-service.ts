@@ -14,6 +14,7 @@ import type { LinkSort, LinkStore } from './link-store.js';
 import { hashPassword } from './password.js';
 import { canonicalTargetUrl } from './url-rules.js';
 import { withUtm } from './utm.js';
+import { checkRules, checkVariants } from './targeting-input.js';
 
 const GENERATE_ATTEMPTS = 8;
 // A change is stamped by its writer's clock and becomes visible at its commit: sweeps look back
@@ -65,12 +66,14 @@ export class LinkService {
     const password = input.password == null ? null : checkPassword(input.password, errors);
     const fallbackUrl = input.fallbackUrl == null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl'));
     const preview = checkPreview(input.preview ?? null, errors, (image) => errors.attempt(() => canonicalTargetUrl(image, this.ownHosts, 'preview.image')));
+    const rules = checkRules(input.rules ?? [], errors, this.checkUrl(errors));
+    const variants = checkVariants(input.variants ?? [], errors, this.checkUrl(errors));
     errors.throwIfAny();
 
     const base = {
       url: url as string, title, tags, createdAt: now, updatedAt: now, expiresAt, maxClicks, redirectType,
       disabled: false, passwordHash: password === null ? null : await hashPassword(password),
-      fallbackUrl: fallbackUrl ?? null, track: input.track ?? true, preview,
+      fallbackUrl: fallbackUrl ?? null, track: input.track ?? true, preview, rules, variants,
     };
     if (input.code !== undefined) {
       const created = await this.links.insert({ ...base, code: input.code });
@@ -128,6 +131,8 @@ export class LinkService {
     if (input.redirectType !== undefined) changes.redirectType = checkRedirectType(input.redirectType, errors);
     if (input.disabled !== undefined) changes.disabled = input.disabled;
     if (input.track !== undefined) changes.track = input.track;
+    if (input.rules !== undefined) changes.rules = checkRules(input.rules, errors, this.checkUrl(errors));
+    if (input.variants !== undefined) changes.variants = checkVariants(input.variants, errors, this.checkUrl(errors));
     if (input.preview !== undefined) {
       changes.preview = checkPreview(input.preview, errors, (image) => errors.attempt(() => canonicalTargetUrl(image, this.ownHosts, 'preview.image')));
     }
@@ -192,6 +197,11 @@ export class LinkService {
     const refusal = redirectRefusal(link, this.clock.now());
     if (refusal) throw new GoneError(`The link "${code}" is ${refusal}`, this.fallbackFor(link));
     return link;
+  }
+
+  /** Checks a target URL (of a rule or variant) as a link's own, naming `field` when it is refused. */
+  private checkUrl(errors: FieldErrors): (url: string, field: string) => string | undefined {
+    return (url, field) => errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field));
   }
 
   /** Where a link that may not redirect sends visitors: its own fallback, else the default, else nowhere. */

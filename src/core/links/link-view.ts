@@ -1,4 +1,5 @@
 import type { Link, LinkPreview, RedirectType } from './link.js';
+import type { TargetRule, Variant } from './targeting.js';
 
 /** The public shape of a link (CONTRACT.md), shared by the API and the CLI. */
 export interface LinkView {
@@ -17,7 +18,15 @@ export interface LinkView {
   fallbackUrl: string | null;
   track: boolean;
   preview: LinkPreview | null;
+  rules: RuleView[];
+  variants: Variant[];
   clicks: number;
+}
+
+/** A rule as the API shows it: times as ISO 8601. */
+export interface RuleView {
+  when: Omit<TargetRule['when'], 'after' | 'before'> & { after?: string; before?: string };
+  url: string;
 }
 
 export function toLinkView(link: Link, baseUrl: string): LinkView {
@@ -37,6 +46,15 @@ export function toLinkView(link: Link, baseUrl: string): LinkView {
     fallbackUrl: link.fallbackUrl,
     track: link.track,
     preview: link.preview,
+    rules: link.rules.map(({ url, when: { after, before, ...when } }) => ({
+      url,
+      when: {
+        ...when,
+        ...(after !== undefined && { after: new Date(after).toISOString() }),
+        ...(before !== undefined && { before: new Date(before).toISOString() }),
+      },
+    })),
+    variants: link.variants.map((v) => ({ ...v })),
     clicks: link.clicks,
   };
 }

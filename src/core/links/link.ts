@@ -1,3 +1,5 @@
+import type { TargetRule, Variant } from './targeting.js';
+
 export const REDIRECT_TYPES = [301, 302, 307, 308] as const;
 export type RedirectType = (typeof REDIRECT_TYPES)[number];
 
@@ -21,6 +23,10 @@ export interface Link {
   readonly track: boolean;
   /** What social networks' crawlers are shown (Open Graph), instead of being redirected. */
   readonly preview: LinkPreview | null;
+  /** Targeting: the first rule whose conditions hold picks the target. */
+  readonly rules: readonly TargetRule[];
+  /** An A/B split of the rest, sticky for a visitor for the day; none: `url`. */
+  readonly variants: readonly Variant[];
   readonly clicks: number;
 }
 
@@ -33,7 +39,7 @@ export interface LinkPreview {
 export type NewLink = Omit<Link, 'id' | 'clicks'>;
 
 export type LinkChanges = Partial<
-  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash' | 'fallbackUrl' | 'track' | 'preview'>
+  Pick<Link, 'url' | 'title' | 'tags' | 'expiresAt' | 'maxClicks' | 'redirectType' | 'disabled' | 'passwordHash' | 'fallbackUrl' | 'track' | 'preview' | 'rules' | 'variants'>
 > & { readonly updatedAt: number };
 
 export type RedirectRefusal = 'disabled' | 'expired' | 'exhausted';

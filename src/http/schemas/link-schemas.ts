@@ -7,6 +7,24 @@ const PreviewBody = Type.Object({
   description: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
   image: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
 }, { additionalProperties: false, description: 'Open Graph title, description and image shown to social networks\' crawlers' });
+const OneOrMany = Type.Union([Type.String({ maxLength: 200 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 })]);
+const RuleBody = Type.Object({
+  when: Type.Object({
+    device: Type.Optional(OneOrMany),
+    os: Type.Optional(OneOrMany),
+    browser: Type.Optional(OneOrMany),
+    country: Type.Optional(OneOrMany),
+    language: Type.Optional(OneOrMany),
+    ip: Type.Optional(OneOrMany),
+    query: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), OneOrMany)),
+    after: Type.Optional(Type.String({ maxLength: 64 })),
+    before: Type.Optional(Type.String({ maxLength: 64 })),
+  }, { additionalProperties: false, description: 'Every condition given must hold; a list accepts any of its values' }),
+  url: Type.String({ maxLength: 10_000 }),
+}, { additionalProperties: false });
+const Rules = Type.Array(RuleBody, { maxItems: 50, description: 'Targeting rules, in order: the first whose conditions all hold picks the target' });
+const VariantBody = Type.Object({ url: Type.String({ maxLength: 10_000 }), weight: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false });
+const Variants = Type.Array(VariantBody, { maxItems: 20, description: 'An A/B split by weight, sticky for a visitor for the day (when no rule holds)' });
 const Tags = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 });
 
 export const LinkSchema = Type.Object({
@@ -25,6 +43,8 @@ export const LinkSchema = Type.Object({
   fallbackUrl: Nullable(Type.String({ description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' })),
   track: Type.Boolean({ description: 'false: redirects without recording a click' }),
   preview: Nullable(Type.Object({ title: Type.String(), description: Nullable(Type.String()), image: Nullable(Type.String()) })),
+  rules: Type.Array(Type.Object({ when: Type.Record(Type.String(), Type.Unknown()), url: Type.String() })),
+  variants: Type.Array(Type.Object({ url: Type.String(), weight: Type.Integer() })),
   clicks: Type.Integer(),
 }, { $id: 'Link' });
 
@@ -47,6 +67,8 @@ export const CreateLinkBody = Type.Object({
     content: Type.Optional(Type.String({ maxLength: 1000 })),
   }, { additionalProperties: false, description: 'Campaign tags set as utm_source … utm_content in the target URL' })),
   preview: Type.Optional(Nullable(PreviewBody)),
+  rules: Type.Optional(Rules),
+  variants: Type.Optional(Variants),
 }, { additionalProperties: false });
 
 export const UpdateLinkBody = Type.Object({
@@ -61,6 +83,8 @@ export const UpdateLinkBody = Type.Object({
   fallbackUrl: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'Where a disabled, expired or used-up link sends visitors (302) instead of a 410' }))),
   track: Type.Optional(Type.Boolean({ description: 'false: redirects without recording a click (default true)' })),
   preview: Type.Optional(Nullable(PreviewBody)),
+  rules: Type.Optional(Rules),
+  variants: Type.Optional(Variants),
 }, { additionalProperties: false });
 
 export const ListLinksQuery = Type.Object({

@@ -10,7 +10,7 @@ import { dayLinksIndex } from './2026-11-26T0600-day-links-index.js';
 import { clickCampaignPlaceTarget } from './2026-12-02T0000-click-campaign-place-target.js';
 import { dashboardSessions } from './2026-12-02T0100-dashboard-sessions.js';
 import { linkFallbackTrack } from './2026-12-02T0200-link-fallback-track.js';
-import { linkPreview } from './2026-12-02T0300-link-preview.js';
+import { linkPreviewTargeting } from './2026-12-02T0300-link-preview-targeting.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -27,7 +27,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-02T0000-click-campaign-place-target': clickCampaignPlaceTarget,
   '2026-12-02T0100-dashboard-sessions': dashboardSessions,
   '2026-12-02T0200-link-fallback-track': linkFallbackTrack,
-  '2026-12-02T0300-link-preview': linkPreview,
+  '2026-12-02T0300-link-preview-targeting': linkPreviewTargeting,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Link, LinkChanges, LinkPreview, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
+import type { TargetRule, Variant } from '../../core/links/targeting.js';
 import type { Database, LinksTable, SqlDialect } from '../schema.js';
 import { deleteLinkClicks, exactClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
@@ -28,6 +29,8 @@ export class SqlLinkStore implements LinkStore {
           fallback_url: link.fallbackUrl,
           track: link.track ? 1 : 0,
           ...previewColumns(link.preview),
+          rules: jsonOrNull(link.rules),
+          variants: jsonOrNull(link.variants),
         }).returningAll().executeTakeFirstOrThrow();
         await insertTags(trx, row.id, link.tags);
         return toLink(row, [...link.tags]);
@@ -90,6 +93,8 @@ export class SqlLinkStore implements LinkStore {
         ...(changes.fallbackUrl !== undefined && { fallback_url: changes.fallbackUrl }),
         ...(changes.track !== undefined && { track: changes.track ? 1 : 0 }),
         ...(changes.preview !== undefined && previewColumns(changes.preview)),
+        ...(changes.rules !== undefined && { rules: jsonOrNull(changes.rules) }),
+        ...(changes.variants !== undefined && { variants: jsonOrNull(changes.variants) }),
       }).where('code', '=', code).returningAll().executeTakeFirst();
       if (!row) return undefined;
       if (changes.tags !== undefined) {
@@ -158,6 +163,9 @@ function toLink(row: LinkRow, tags: string[]): Link {
     passwordHash: row.password_hash,
     fallbackUrl: row.fallback_url,
     track: Number(row.track) === 1,
+    // Written by this store from checked input.
+    rules: row.rules === null ? [] : JSON.parse(row.rules) as TargetRule[],
+    variants: row.variants === null ? [] : JSON.parse(row.variants) as Variant[],
     preview: row.preview_title === null ? null : { title: row.preview_title, description: row.preview_description, image: row.preview_image },
     clicks: Number(row.click_count),
   };
@@ -165,4 +173,8 @@ function toLink(row: LinkRow, tags: string[]): Link {
 
 function previewColumns(preview: LinkPreview | null): Pick<LinksTable, 'preview_title' | 'preview_description' | 'preview_image'> {
   return { preview_title: preview?.title ?? null, preview_description: preview?.description ?? null, preview_image: preview?.image ?? null };
+}
+
+function jsonOrNull(list: readonly unknown[]): string | null {
+  return list.length === 0 ? null : JSON.stringify(list);
 }
