@@ -1,5 +1,5 @@
 import type { Link, LinkPreview, RedirectType } from './link.js';
-import type { TargetRule, Variant } from './targeting.js';
+import type { TargetRule, Variant } from './target-rule.js';
 
 /** The public shape of a link (CONTRACT.md), shared by the API and the CLI. */
 export interface LinkView {

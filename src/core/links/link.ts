@@ -1,4 +1,4 @@
-import type { TargetRule, Variant } from './targeting.js';
+import type { TargetRule, Variant } from './target-rule.js';
 
 export const REDIRECT_TYPES = [301, 302, 307, 308] as const;
 export type RedirectType = (typeof REDIRECT_TYPES)[number];

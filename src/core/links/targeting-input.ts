@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { DEVICES } from '../clicks/click.js';
 import type { FieldErrors } from '../shared/field-errors.js';
 import { parseInstant } from './link-input.js';
-import type { Accepted, RuleConditions, TargetRule, Variant } from './targeting.js';
+import type { Accepted, RuleConditions, TargetRule, Variant } from './target-rule.js';
 
 /** A condition as a client writes it: one value, or a list (any of). */
 type OneOrMany = string | readonly string[];

@@ -1,35 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { Link } from './link.js';
-
-/** One condition's accepted values: any of them. */
-export type Accepted = readonly string[];
-
-/** Conditions on a visit; all of a rule's must hold. */
-export interface RuleConditions {
-  readonly device?: Accepted | undefined;
-  readonly os?: Accepted | undefined;
-  readonly browser?: Accepted | undefined;
-  readonly country?: Accepted | undefined;
-  readonly language?: Accepted | undefined;
-  /** Addresses and CIDRs. */
-  readonly ip?: Accepted | undefined;
-  /** Query parameters and the values each may have. */
-  readonly query?: Readonly<Record<string, Accepted>> | undefined;
-  /** Epoch ms: the rule holds from then on / until then. */
-  readonly after?: number | undefined;
-  readonly before?: number | undefined;
-}
-
-export interface TargetRule {
-  readonly when: RuleConditions;
-  readonly url: string;
-}
-
-export interface Variant {
-  readonly url: string;
-  readonly weight: number;
-}
+import type { Accepted, RuleConditions, Variant } from './target-rule.js';
 
 /** What a redirect knows about its visitor, as its click records it. */
 export interface VisitFacts {

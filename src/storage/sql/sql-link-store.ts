@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Link, LinkChanges, LinkPreview, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
-import type { TargetRule, Variant } from '../../core/links/targeting.js';
+import type { TargetRule, Variant } from '../../core/links/target-rule.js';
 import type { Database, LinksTable, SqlDialect } from '../schema.js';
 import { deleteLinkClicks, exactClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
