@@ -20,6 +20,8 @@ export interface Config {
   readonly excludedIps: readonly string[];
   /** A query parameter that makes a redirect unrecorded (and is not forwarded). */
   readonly noTrackParam: string | undefined;
+  /** Days after which a click's IP and user agent are forgotten; undefined: kept. */
+  readonly retentionIpDays: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -52,8 +54,9 @@ export function loadConfig(env: Env): Config {
   if (noTrackParam !== undefined && !/^[\w.~-]{1,100}$/.test(noTrackParam)) {
     throw new ConfigError('LINKPULSE_NO_TRACK_PARAM', `must be a query parameter name of letters, digits, _ . ~ - (got "${noTrackParam}")`);
   }
+  const retentionIpDays = parseDays('LINKPULSE_RETENTION_IP_DAYS', env.LINKPULSE_RETENTION_IP_DAYS);
   return Object.freeze({
-    port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel, fallbackUrl, excludedIps, noTrackParam,
+    port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel, fallbackUrl, excludedIps, noTrackParam, retentionIpDays,
   });
 }
 
@@ -111,6 +114,13 @@ function parseBaseUrl(value: string | undefined, port: number): string {
   if (url.search !== '' || url.hash !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not have a query or fragment');
   if (url.username !== '' || url.password !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not contain user:password@');
   return url.href.replace(/\/+$/, '');
+}
+
+function parseDays(variable: string, value: string | undefined): number | undefined {
+  const text = nonEmpty(variable, value);
+  if (text === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1) throw new ConfigError(variable, `must be a whole number of days, at least 1 (got "${text}")`);
+  return Number(text);
 }
 
 function parseFallbackUrl(value: string | undefined): string | undefined {

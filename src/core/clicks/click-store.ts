@@ -46,6 +46,8 @@ export interface ClickStore {
    * link's code; undefined when more than `limit` of them, or more than `window` clicks of all links,
    * were stored since: too many to catch up on one by one.
    */
+  /** Blanks the IP and user agent of up to `limit` clicks recorded before `before`; answers how many. */
+  forgetIdentities(before: number, limit: number): Promise<number>;
   since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined>;
 }
 

@@ -120,6 +120,14 @@ export class SqlClickStore implements ClickStore {
     return clickExportPage(this.kind, this.reads, query, code, format);
   }
 
+  async forgetIdentities(before: number, limit: number): Promise<number> {
+    const result = await this.db.updateTable('clicks').set({ ip: null, user_agent: null })
+      .where('id', 'in', (eb) => eb.selectFrom('clicks').select('id').where('at', '<', before)
+        .where((w) => w.or([w('ip', 'is not', null), w('user_agent', 'is not', null)])).orderBy('at').limit(limit))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined> {
     // By id only, at most `window` of them: a stream that missed more starts afresh instead.
     const last = afterId + query.window;
