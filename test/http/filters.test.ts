@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { writeCityMmdb } from '../helpers/city-mmdb.js';
+import { EventStream } from '../helpers/event-stream.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { ManualClock, startTestServer, type Json, type TestServer } from '../helpers/test-server.js';
 
@@ -79,14 +80,9 @@ async function assertRefused(server: TestServer, path: string, field: string, me
   assert.match(error.message, message, `${path}: ${error.message}`);
 }
 
-/** Reads `event: click` events off a server-sent event stream. */
+/** The clicks of a live stream opened with the admin key. */
 class ClickEvents {
-  private buffer = '';
-  private readonly decoder = new TextDecoder();
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private constructor(private readonly res: Response, private readonly controller: AbortController) {
-    this.reader = res.body!.getReader();
-  }
+  private constructor(private readonly events: EventStream, private readonly controller: AbortController) {}
 
   static async open(server: TestServer, path: string): Promise<ClickEvents> {
     const controller = new AbortController();
@@ -94,39 +90,12 @@ class ClickEvents {
     assert.equal(res.status, 200, path);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     // The server subscribes before it writes the headers: from here on no click is missed.
-    return new ClickEvents(res as unknown as Response, controller);
+    return new ClickEvents(new EventStream(res as unknown as Response), controller);
   }
 
   /** The clicks received, up to and with the click `lastId`. */
-  async until(lastId: number): Promise<Json[]> {
-    const clicks: Json[] = [];
-    for (;;) {
-      const click = await this.next();
-      clicks.push(click);
-      if (click.id === lastId) return clicks;
-    }
-  }
-
-  private async next(): Promise<Json> {
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end !== -1) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const fields = new Map<string, string>();
-        for (const line of block.split('\n')) {
-          const colon = line.indexOf(':');
-          if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
-        }
-        if (fields.get('event') !== 'click') continue; // retry, keep-alive comments
-        const click = JSON.parse(fields.get('data') ?? 'null');
-        assert.equal(fields.get('id'), String(click.id), 'the event id is the click id');
-        return click;
-      }
-      const { value, done } = await this.reader.read();
-      if (done) throw new Error('the stream ended');
-      this.buffer += this.decoder.decode(value, { stream: true });
-    }
+  until(lastId: number): Promise<Json[]> {
+    return this.events.clicksUntil(lastId);
   }
 
   /** Lets go of the stream on this side; see the live test for why only after the server closed. */

@@ -1,64 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { STREAMS_PER_IP, STREAMS_PER_KEY } from '../../src/http/routes/stream-quota.js';
+import { EventStream } from '../helpers/event-stream.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/test-server.js';
 
 // Live streams over HTTP: a reconnect with Last-Event-ID catches up on the clicks it missed, and a
 // client holds a bounded number of streams.
-
-interface SseEvent {
-  readonly event: string;
-  readonly id: string | undefined;
-  readonly data: string;
-}
-
-/** A server-sent event stream, read event by event. */
-class EventStream {
-  private buffer = '';
-  private readonly decoder = new TextDecoder();
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  constructor(res: Response) {
-    this.reader = res.body!.getReader();
-  }
-
-  async next(): Promise<SseEvent> {
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end !== -1) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const fields = new Map<string, string>();
-        for (const line of block.split('\n')) {
-          const colon = line.indexOf(':');
-          if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
-        }
-        const event = fields.get('event');
-        if (event !== undefined) return { event, id: fields.get('id'), data: fields.get('data') ?? '' };
-        continue; // retry, keep-alive comments
-      }
-      const { value, done } = await this.reader.read();
-      if (done) throw new Error('the stream ended');
-      this.buffer += this.decoder.decode(value, { stream: true });
-    }
-  }
-
-  /** The click events up to and with the click `lastId`; any other event fails. */
-  async clicksUntil(lastId: number): Promise<Json[]> {
-    const clicks: Json[] = [];
-    for (;;) {
-      const event = await this.next();
-      assert.equal(event.event, 'click', `an event other than a click: ${event.event}`);
-      const click = JSON.parse(event.data);
-      assert.equal(event.id, String(click.id), 'the event id is the click id');
-      clicks.push(click);
-      if (click.id === lastId) return clicks;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.reader.cancel();
-  }
-}
 
 describe('live streams: resuming and limits', () => {
   let server: TestServer;
