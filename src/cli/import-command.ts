@@ -1,9 +1,12 @@
 import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SingleBar, Presets } from 'cli-progress';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Config } from '../config.js';
-import { DomainError } from '../core/shared/errors.js';
+import type { LinkPulse } from '../composition-root.js';
+import { canonicalTargetUrl } from '../core/links/url-rules.js';
+import { ConflictError, DomainError } from '../core/shared/errors.js';
+import { IMPORT_FORMATS, importRows, type FileRecord, type ImportFormat } from './import-formats.js';
 import { FileError, openForReading } from './files.js';
 import { withLinkPulse } from './with-linkpulse.js';
 
@@ -12,54 +15,63 @@ interface Refusal {
   readonly reason: string;
 }
 
-/** `import <file.csv>`: columns url[,code,title,tags]; tags separated by `|`. A header row is optional. */
+/**
+ * `import <file> [--from csv|bitly]` (import-formats.ts says what each holds). A row whose code exists
+ * already with the same target counts as already there: running an import twice creates nothing twice.
+ */
 export function registerImportCommand(program: Command, config: Config): void {
-  program.command('import <file>').description('create links from a CSV file: url[,code,title,tags]')
-    .action(async (file: string) => {
-      const rows = await readRows(file);
+  program.command('import <file>').description('create links from a CSV file: ours (url[,code,title,tags]) or a Bitly export')
+    .addOption(new Option('--from <format>', 'the file\'s format').choices([...IMPORT_FORMATS]).default('csv'))
+    .action(async (file: string, opts: { from: ImportFormat }) => {
+      const rows = importRows(opts.from, await readRecords(file));
       const refused: Refusal[] = [];
       let created = 0;
+      let already = 0;
       const bar = new SingleBar({ stream: process.stderr, format: 'importing {bar} {value}/{total}', noTTYOutput: false }, Presets.shades_classic);
       bar.start(rows.length, 0);
       await withLinkPulse(config, async (lp) => {
-        for (const { line, cells } of rows) {
-          const [url = '', code = '', title = '', tags = ''] = cells.map((c) => c.trim());
+        for (const { line, row } of rows) {
+          bar.increment();
+          if ('refused' in row) {
+            refused.push({ line, reason: row.refused });
+            continue;
+          }
           try {
-            await lp.links.create({
-              url,
-              code: code === '' ? undefined : code,
-              title: title === '' ? undefined : title,
-              tags: tags === '' ? [] : tags.split('|'),
-            });
+            await lp.links.create(row.link);
             created++;
           } catch (error) {
             if (!(error instanceof DomainError)) throw error;
-            refused.push({ line, reason: error.message });
+            if (error instanceof ConflictError && row.link.code !== undefined && (await sameTarget(lp, row.link.code, row.link.url))) already++;
+            else refused.push({ line, reason: error.message });
           }
-          bar.increment();
         }
       });
       bar.stop();
-      process.stdout.write(`Imported ${created} link(s); refused ${refused.length}.\n`);
+      process.stdout.write(`Imported ${created} link(s); ${already} already there; refused ${refused.length}.\n`);
       // Reasons are single-line already; strip control characters so a crafted file cannot drive the terminal.
       for (const r of refused) process.stdout.write(`  line ${r.line}: ${stripControl(r.reason)}\n`);
       if (refused.length > 0) process.exitCode = 1;
     });
 }
 
-async function readRows(file: string): Promise<{ line: number; cells: string[] }[]> {
-  const rows: { line: number; cells: string[] }[] = [];
+/** Whether the link `code` sends visitors where `url` would (an earlier import of the same row). */
+async function sameTarget(lp: LinkPulse, code: string, url: string): Promise<boolean> {
+  try {
+    return (await lp.links.find(code)).url === canonicalTargetUrl(url, []);
+  } catch {
+    return false;
+  }
+}
+
+async function readRecords(file: string): Promise<FileRecord[]> {
+  const records: FileRecord[] = [];
   const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true });
   // A read that fails midway ends the rows with an error saying so, instead of crashing the process.
   pipeline(await openForReading(file), parser, (error) => {
     if (error && (error as NodeJS.ErrnoException).syscall !== undefined) parser.destroy(new FileError('read', file, error));
   });
-  for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const cells = record.record;
-    if (rows.length === 0 && cells[0]?.trim().toLowerCase() === 'url') continue; // header
-    rows.push({ line: record.info.lines, cells });
-  }
-  return rows;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) records.push({ line: info.lines, cells: record });
+  return records;
 }
 
 function stripControl(text: string): string {

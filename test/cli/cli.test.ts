@@ -100,12 +100,39 @@ describe('linkpulse CLI', () => {
     writeFileSync(file, 'url,code,title,tags\nhttps://example.com/i1,imp1,One,x|y\nnot-a-url,imp2,,\nhttps://example.com/i3,,Three,\nhttps://example.com/i4,cli1,,\n');
     const result = run('import', file);
     assert.equal(result.code, 1, 'some rows were refused');
-    assert.match(result.stdout, /Imported 2 link\(s\); refused 2/);
+    assert.match(result.stdout, /Imported 2 link\(s\); 0 already there; refused 2/);
     assert.match(result.stdout, /line 3: url/);
     assert.match(result.stdout, /line 5: .*taken/);
     const links = JSON.parse(run('links', '--json', '--search', 'example.com/i').stdout) as { code: string; tags: string[] }[];
     assert.equal(links.length, 2);
     assert.deepEqual(links.find((l) => l.code === 'imp1')?.tags, ['x', 'y']);
+  });
+
+  it('imports a Bitly export, and a second run creates nothing twice', () => {
+    const file = `${dir.path}/bitly.csv`;
+    writeFileSync(file, [
+      'id,link,custom_bitlinks,long_url,title,tags,created_at,archived',
+      'bit.ly/3xYz,https://bit.ly/3xYz,,https://example.com/bitly/one,One,"launch|q3",2024-01-02T03:04:05+0000,false',
+      'bit.ly/4abc,https://bit.ly/4abc,https://bit.ly/spring-sale|https://bit.ly/other,https://example.com/bitly/two,,,2024-02-02T03:04:05+0000,false',
+      'x,,,https://example.com/bitly/none,,,,false',
+      'bit.ly/5bad,https://bit.ly/5bad,,ftp://example.com/bad,,,,false',
+    ].join('\n'));
+    const first = run('import', '--from', 'bitly', file);
+    assert.equal(first.code, 1, first.stderr);
+    assert.match(first.stdout, /Imported 2 link\(s\); 0 already there; refused 2/);
+    assert.match(first.stdout, /line 4: neither link nor custom_bitlinks/);
+    assert.match(first.stdout, /line 5: url/);
+    const links = JSON.parse(run('links', '--json', '--search', 'example.com/bitly').stdout) as { code: string; url: string; title: string | null; tags: string[] }[];
+    assert.deepEqual(links.map((l) => [l.code, l.url, l.title, l.tags]).sort(), [
+      ['3xYz', 'https://example.com/bitly/one', 'One', ['launch', 'q3']],
+      ['4abc', 'https://example.com/bitly/two', null, []],
+    ]);
+    const second = run('import', '--from', 'bitly', file);
+    assert.match(second.stdout, /Imported 0 link\(s\); 2 already there; refused 2/);
+    assert.equal(JSON.parse(run('links', '--json', '--search', 'example.com/bitly').stdout).length, 2);
+    const unknown = run('import', '--from', 'yourls-ish', file);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /csv, bitly/);
   });
 
   it('says in one line which file it cannot read or write, and exits non-zero', () => {
