@@ -6,12 +6,14 @@ import type { Config } from '../config.js';
 import type { LinkPulse } from '../composition-root.js';
 import { canonicalTargetUrl } from '../core/links/url-rules.js';
 import { ConflictError, DomainError } from '../core/shared/errors.js';
-import { IMPORT_FORMATS, importRows, type FileRecord, type ImportFormat } from './import-formats.js';
+import { IMPORT_FORMATS, importRows, type FileRecord, type ImportFormat, type ImportRow } from './import-formats.js';
+import { kuttRows } from './kutt-source.js';
 import { FileError, openForReading } from './files.js';
 import { withLinkPulse } from './with-linkpulse.js';
 
 interface Refusal {
-  readonly line: number;
+  /** "line 3" of a file, "link 3" of a server's list. */
+  readonly where: string;
   readonly reason: string;
 }
 
@@ -20,20 +22,21 @@ interface Refusal {
  * already with the same target counts as already there: running an import twice creates nothing twice.
  */
 export function registerImportCommand(program: Command, config: Config): void {
-  program.command('import <file>').description('create links from a CSV file: ours (url[,code,title,tags]) or a Bitly export')
-    .addOption(new Option('--from <format>', 'the file\'s format').choices([...IMPORT_FORMATS]).default('csv'))
-    .action(async (file: string, opts: { from: ImportFormat }) => {
-      const rows = importRows(opts.from, await readRecords(file));
+  program.command('import <source>').description('create links from a CSV file (ours: url[,code,title,tags]), a Bitly export, or a Kutt server')
+    .addOption(new Option('--from <format>', 'what the source is').choices([...IMPORT_FORMATS]).default('csv'))
+    .option('--api-key <key>', 'the API key of the server imported from (Kutt)')
+    .action(async (source: string, opts: { from: ImportFormat; apiKey?: string }) => {
+      const rows = await readRows(opts.from, source, opts.apiKey);
       const refused: Refusal[] = [];
       let created = 0;
       let already = 0;
       const bar = new SingleBar({ stream: process.stderr, format: 'importing {bar} {value}/{total}', noTTYOutput: false }, Presets.shades_classic);
       bar.start(rows.length, 0);
       await withLinkPulse(config, async (lp) => {
-        for (const { line, row } of rows) {
+        for (const { where, row } of rows) {
           bar.increment();
           if ('refused' in row) {
-            refused.push({ line, reason: row.refused });
+            refused.push({ where, reason: row.refused });
             continue;
           }
           try {
@@ -42,14 +45,14 @@ export function registerImportCommand(program: Command, config: Config): void {
           } catch (error) {
             if (!(error instanceof DomainError)) throw error;
             if (error instanceof ConflictError && row.link.code !== undefined && (await sameTarget(lp, row.link.code, row.link.url))) already++;
-            else refused.push({ line, reason: error.message });
+            else refused.push({ where, reason: error.message });
           }
         }
       });
       bar.stop();
       process.stdout.write(`Imported ${created} link(s); ${already} already there; refused ${refused.length}.\n`);
       // Reasons are single-line already; strip control characters so a crafted file cannot drive the terminal.
-      for (const r of refused) process.stdout.write(`  line ${r.line}: ${stripControl(r.reason)}\n`);
+      for (const r of refused) process.stdout.write(`  ${r.where}: ${stripControl(r.reason)}\n`);
       if (refused.length > 0) process.exitCode = 1;
     });
 }
@@ -61,6 +64,14 @@ async function sameTarget(lp: LinkPulse, code: string, url: string): Promise<boo
   } catch {
     return false;
   }
+}
+
+async function readRows(format: ImportFormat, source: string, apiKey: string | undefined): Promise<{ where: string; row: ImportRow }[]> {
+  if (format === 'kutt') {
+    if (apiKey === undefined) throw new Error('importing from Kutt needs its API key: --api-key <key>');
+    return kuttRows(source, apiKey);
+  }
+  return importRows(format, await readRecords(source)).map(({ line, row }) => ({ where: `line ${line}`, row }));
 }
 
 async function readRecords(file: string): Promise<FileRecord[]> {

@@ -3,7 +3,7 @@ import type { CreateLinkInput } from '../core/links/link-input.js';
 /** One row of an import file as a link to create, or why it cannot be one. */
 export type ImportRow = { readonly link: CreateLinkInput } | { readonly refused: string };
 
-export const IMPORT_FORMATS = ['csv', 'bitly'] as const;
+export const IMPORT_FORMATS = ['csv', 'bitly', 'kutt'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /**
@@ -18,7 +18,7 @@ export interface FileRecord {
   readonly cells: readonly string[];
 }
 
-export function importRows(format: ImportFormat, records: readonly FileRecord[]): { line: number; row: ImportRow }[] {
+export function importRows(format: 'csv' | 'bitly', records: readonly FileRecord[]): { line: number; row: ImportRow }[] {
   return format === 'bitly' ? bitlyRows(records) : csvRows(records);
 }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -133,6 +135,52 @@ describe('linkpulse CLI', () => {
     const unknown = run('import', '--from', 'yourls-ish', file);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /csv, bitly/);
+  });
+
+  it('imports the links of a Kutt server through its API, a page at a time, and nothing twice', async () => {
+    // Kutt's API v2 as documented: GET /api/v2/links?limit&skip with X-API-KEY, {limit, skip, total, data}.
+    const links = Array.from({ length: 120 }, (_, i) => ({
+      id: `uuid-${i}`, address: `kutt${i}`, target: `https://example.com/kutt/${i}`, description: i === 0 ? 'First <b>' : null,
+      banned: false, password: false, visit_count: i, created_at: '2024-01-01T00:00:00.000Z', link: `https://kutt.example/kutt${i}`,
+    }));
+    const kutt = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.headers['x-api-key'] !== 'kutt-key') return void res.writeHead(401).end('{"error":"Unauthorized."}');
+      if (url.pathname !== '/api/v2/links') return void res.writeHead(404).end();
+      const limit = Number(url.searchParams.get('limit') ?? 10);
+      const skip = Number(url.searchParams.get('skip') ?? 0);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ limit, skip, total: links.length, data: links.slice(skip, skip + limit) }));
+    });
+    await new Promise<void>((resolve) => kutt.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(kutt.address() as AddressInfo).port}`;
+    try {
+      const first = await runAsync('import', '--from', 'kutt', base, '--api-key', 'kutt-key');
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /Imported 120 link\(s\); 0 already there; refused 0/);
+      const imported = JSON.parse(run('links', '--json', '--limit', '100', '--search', 'example.com/kutt/').stdout) as { code: string; url: string; title: string | null }[];
+      assert.equal(imported.length, 100, 'a full page of the list');
+      const [first0] = JSON.parse(run('links', '--json', '--search', 'example.com/kutt/0').stdout) as { code: string; url: string; title: string | null }[];
+      assert.deepEqual([first0?.code, first0?.url, first0?.title], ['kutt0', 'https://example.com/kutt/0', 'First <b>']);
+      const second = await runAsync('import', '--from', 'kutt', base, '--api-key', 'kutt-key');
+      assert.match(second.stdout, /Imported 0 link\(s\); 120 already there; refused 0/);
+      const wrongKey = await runAsync('import', '--from', 'kutt', base, '--api-key', 'nope');
+      assert.notEqual(wrongKey.code, 0);
+      assert.match(wrongKey.stderr.trim(), /^linkpulse: Kutt answered 401 .*--api-key$/);
+      const noKey = await runAsync('import', '--from', 'kutt', base);
+      assert.match(noKey.stderr.trim(), /--api-key/);
+    } finally {
+      kutt.close();
+    }
+  });
+
+  /** The CLI in its own process, without blocking this one (which may be serving it). */
+  const runAsync = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { env, cwd: dir.path });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 
   it('says in one line which file it cannot read or write, and exits non-zero', () => {
