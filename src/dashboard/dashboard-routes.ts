@@ -24,13 +24,18 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; throttl
 
   const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (!built) return sendProblem(reply, problemOf(503, 'The dashboard is not built; run `npm run build`'));
-    return reply.header('cache-control', 'no-store').sendFile('index.html', UI_DIR);
+    return reply.header('cache-control', 'no-store').sendFile('index.html', UI_DIR, { cacheControl: false });
   };
   app.get('/dashboard', { schema: { hide: true } }, page);
   // A typed or bookmarked trailing slash lands on the page; its asset URLs are absolute either way.
   app.get('/dashboard/', { schema: { hide: true } }, async (request, reply) =>
     reply.redirect(`/dashboard${request.url.slice('/dashboard/'.length)}`, 308));
   app.get('/dashboard/links/:code', { schema: { hide: true } }, page);
+  // A share's page needs no sign-in; an unknown, revoked or expired share is a 404 page.
+  app.get('/share/:id', { schema: { hide: true, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+    await lp.shares.open(request.params.id);
+    return page(request, reply);
+  });
 
   app.get('/dashboard/session', { schema: { hide: true, response: { 200: Session } } }, async (request, reply) => {
     clearKeyCookie(request, reply, secure);

@@ -9,6 +9,7 @@ import { dayRollups } from './2026-11-26T0500-day-rollups.js';
 import { dayLinksIndex } from './2026-11-26T0600-day-links-index.js';
 import { clickCampaignPlaceTarget } from './2026-12-02T0000-click-campaign-place-target.js';
 import { dashboardSessions } from './2026-12-02T0100-dashboard-sessions.js';
+import { linkShares } from './2026-12-03T0000-link-shares.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-11-26T0600-day-links-index': dayLinksIndex,
   '2026-12-02T0000-click-campaign-place-target': clickCampaignPlaceTarget,
   '2026-12-02T0100-dashboard-sessions': dashboardSessions,
+  '2026-12-03T0000-link-shares': linkShares,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
