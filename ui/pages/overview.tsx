@@ -44,7 +44,7 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
   }, [search, sort, loadLinks]);
 
   const settle = useSettledRefresh(loadStats);
-  useEffect(() => subscribeClicks('/api/live', (click) => {
+  useEffect(() => subscribeClicks<Click>('/api/live', (click) => {
     setTicker((current) => [click, ...current].slice(0, 10));
     setStats((current) => current && addClickToStats(current, click));
     setLinks((current) => current.map((l) => (l.code === click.code ? { ...l, clicks: l.clicks + 1 } : l)));
