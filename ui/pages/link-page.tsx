@@ -6,7 +6,8 @@ import { LinkHeader } from '../components/link-header.js';
 import { RecentClicks } from '../components/recent-clicks.js';
 import { ReportBody } from '../components/report-body.js';
 import { SharePanel } from '../components/share-panel.js';
-import { subscribeClicks, useSettledRefresh } from '../live.js';
+import { useSettledRefresh } from '../live.js';
+import { subscribeShared } from '../live-hub.js';
 import { addClickToStats } from '../stats-update.js';
 import { belongs } from '../view/belongs.js';
 import { clicksParams, parseView, viewSearch, type View } from '../view/view-state.js';
@@ -45,11 +46,13 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
   const refresh = useCallback(async () => { await Promise.all([loadLink(), loadStats()]); }, [loadLink, loadStats]);
   const settle = useSettledRefresh(refresh);
 
-  // The stream is the link's, opened once; the view is applied here, so the counter of all clicks
-  // moves too, and a view change needs no new connection.
+  // One stream of all clicks, shared by every dashboard tab (see live-hub); this link's are picked
+  // here and the view applied, so the counter of all clicks moves too, and a view change needs no
+  // new connection.
   const current = useRef({ view, stats, key: report.key, settle, refresh, loadClicks });
   current.current = { view, stats, key: report.key, settle, refresh, loadClicks };
-  useEffect(() => subscribeClicks<Click>(`${linkPath(code)}/live`, (click) => {
+  useEffect(() => subscribeShared<Click>('/api/live', (click) => {
+    if (click.code !== code) return;
     setLink((l) => l && { ...l, clicks: l.clicks + 1 });
     const { view: v, stats: s, key } = current.current;
     if (!s || !belongs(v, s, click)) return;

@@ -3,7 +3,8 @@ import { api, describeFailure, type Click, type Link, type Page, type Session, t
 import { LinkForm } from '../components/link-form.js';
 import { TimeChart } from '../components/time-chart.js';
 import { browserTimeZone, countryLabel, formatNumber, formatTime } from '../format.js';
-import { subscribeClicks, useSettledRefresh } from '../live.js';
+import { useSettledRefresh } from '../live.js';
+import { subscribeShared } from '../live-hub.js';
 import { addClickToStats } from '../stats-update.js';
 
 type Sort = 'created' | 'clicks';
@@ -44,7 +45,7 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
   }, [search, sort, loadLinks]);
 
   const settle = useSettledRefresh(loadStats);
-  useEffect(() => subscribeClicks<Click>('/api/live', (click) => {
+  useEffect(() => subscribeShared<Click>('/api/live', (click) => {
     setTicker((current) => [click, ...current].slice(0, 10));
     setStats((current) => current && addClickToStats(current, click));
     setLinks((current) => current.map((l) => (l.code === click.code ? { ...l, clicks: l.clicks + 1 } : l)));

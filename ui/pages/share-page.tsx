@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SharedClick } from '../api.js';
 import { ReportBody } from '../components/report-body.js';
-import { subscribeClicks, useSettledRefresh } from '../live.js';
+import { useSettledRefresh } from '../live.js';
+import { subscribeShared } from '../live-hub.js';
 import { addClickToStats } from '../stats-update.js';
 import { belongs } from '../view/belongs.js';
 import { parseView, viewSearch, type View } from '../view/view-state.js';
@@ -35,7 +36,7 @@ export function SharePage({ id, search, navigate }: { id: string; search: string
   current.current = { view, stats, key: report.key, settle, loadStats };
   useEffect(() => {
     if (gone) return undefined;
-    return subscribeClicks<SharedClick>(`${base}/live`, (click) => {
+    return subscribeShared<SharedClick>(`${base}/live`, (click) => {
       const { view: v, stats: s, key } = current.current;
       if (!s || !belongs(v, s, click)) return;
       setReport((r) => (r && r.key === key ? { key, stats: addClickToStats(r.stats, click) } : r));
