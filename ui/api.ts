@@ -41,6 +41,8 @@ export type Stats = {
   totals: Totals;
   timeseries: TimeSeries;
   topLinks?: { code: string; clicks: number }[];
+  /** Over all links: clicks by tag. */
+  tags?: KeyCount[];
   previous?: { from: string; to: string; totals: Totals; timeseries: TimeSeries };
 } & Record<Dimension, KeyCount[]>;
 

@@ -24,6 +24,7 @@ import { qrRoutes } from './routes/qr-routes.js';
 import { redirectRoutes } from './routes/redirect-routes.js';
 import { shareRoutes } from './routes/share-routes.js';
 import { sharedReportRoutes } from './routes/shared-report-routes.js';
+import { sparklineRoutes } from './routes/sparkline-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { ClickSchema } from './schemas/click-schemas.js';
 import { ProblemSchema } from './schemas/common.js';
@@ -133,7 +134,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes]) {
+  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes]) {
     await app.register(routes, { lp });
   }
   await app.register(opsRoutes, { lp, metrics });
