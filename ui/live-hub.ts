@@ -31,6 +31,10 @@ export function subscribeShared<C extends { id: number }>(
   let leading = false;
   let status: Status = 'reconnecting';
 
+  // A click may still arrive between this page's cleanup and the stream's close: nothing is sent then.
+  const post = (message: Message<C>) => {
+    if (!stop.signal.aborted) channel.postMessage(message);
+  };
   const deliver = (click: C) => {
     if (seen.has(click.id)) return;
     seen.add(click.id);
@@ -44,7 +48,7 @@ export function subscribeShared<C extends { id: number }>(
     const message = event.data;
     if (!isMessage<C>(message)) return;
     if (message.type === 'hello') {
-      if (leading) channel.postMessage({ type: 'status', status });
+      if (leading) post({ type: 'status', status });
     } else if (!leading) {
       if (message.type === 'click') deliver(message.click);
       else if (message.type === 'status') setStatus(message.status);
@@ -59,14 +63,14 @@ export function subscribeShared<C extends { id: number }>(
     let missedSome = handOver;
     const reconnected = () => {
       onReconnect();
-      channel.postMessage({ type: 'reconnected' });
+      post({ type: 'reconnected' });
     };
     const unsubscribe = subscribeClicks<C>(path, (click) => {
       deliver(click);
-      channel.postMessage({ type: 'click', click });
+      post({ type: 'click', click });
     }, (next) => {
       setStatus(next);
-      channel.postMessage({ type: 'status', status: next });
+      post({ type: 'status', status: next });
       if (next === 'live' && missedSome) {
         missedSome = false;
         reconnected();
