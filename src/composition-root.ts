@@ -17,6 +17,7 @@ import { ApiKeyService } from './core/keys/api-key-service.js';
 import { SessionService } from './core/keys/session-service.js';
 import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
+import { ShareService } from './core/shares/share-service.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import { Incident } from './core/shared/incident.js';
 import type { Storage } from './core/storage.js';
@@ -43,6 +44,8 @@ export interface LinkPulse {
   readonly keys: ApiKeyService;
   /** Dashboard sign-ins. */
   readonly sessions: SessionService;
+  /** Public read-only shares of a link's report. */
+  readonly shares: ShareService;
   readonly bus: ClickBus;
   /** The database failing (a full disk, a lost server): logged once, reported by /readyz. */
   readonly databaseIncident: Incident;
@@ -120,6 +123,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     roller,
     keys,
     sessions: new SessionService(keys, storage.sessions, clock),
+    shares: new ShareService(storage.shares, links, clock),
     bus,
     databaseIncident,
     async close() {

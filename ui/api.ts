@@ -14,6 +14,8 @@ export class ApiError extends Error {
 // The API's own shapes, imported as types only (nothing of the server is bundled).
 export type { LinkView as Link } from '../src/core/links/link-view.js';
 export type { ClickView as Click } from '../src/core/clicks/click-view.js';
+/** A click as a share's live stream carries it (no IP, user agent, visitor id or referrer URL). */
+export type { SharedClickView as SharedClick } from '../src/core/shares/shared-click-view.js';
 export type { KeyCount } from '../src/core/analytics/analytics-store.js';
 import type { KeyCount } from '../src/core/analytics/analytics-store.js';
 
@@ -39,12 +41,22 @@ export type Stats = {
   totals: Totals;
   timeseries: TimeSeries;
   topLinks?: { code: string; clicks: number }[];
+  /** Over all links: clicks by tag. */
+  tags?: KeyCount[];
   previous?: { from: string; to: string; totals: Totals; timeseries: TimeSeries };
 } & Record<Dimension, KeyCount[]>;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+export interface Share {
+  id: string;
+  url: string;
+  linkCode: string;
+  createdAt: string;
+  expiresAt: string | null;
 }
 
 export interface Session {

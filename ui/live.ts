@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
-import type { Click } from './api.js';
 import { refreshDelay } from './refresh-delay.js';
 
 const RETRY_MS = 1000;
@@ -10,9 +9,9 @@ const RETRY_MS = 1000;
  * so then we open a new stream. `onReconnect` lets a page refetch what it missed; `seen` drops
  * clicks already shown, so a restart never shows a click twice.
  */
-export function subscribeClicks(
+export function subscribeClicks<C extends { id: number }>(
   path: string,
-  onClick: (click: Click) => void,
+  onClick: (click: C) => void,
   onStatus: (status: 'live' | 'reconnecting') => void,
   onReconnect: () => void,
 ): () => void {
@@ -37,7 +36,7 @@ export function subscribeClicks(
       }
     });
     source.addEventListener('click', (event) => {
-      const click = JSON.parse((event as MessageEvent<string>).data) as Click;
+      const click = JSON.parse((event as MessageEvent<string>).data) as C;
       if (seen.has(click.id)) return;
       seen.add(click.id);
       onClick(click);

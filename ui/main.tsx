@@ -6,6 +6,8 @@ import { api, ApiError, describeFailure, type Session } from './api.js';
 import { SignIn } from './components/sign-in.js';
 import { LinkPage } from './pages/link-page.js';
 import { Overview } from './pages/overview.js';
+import { SharePage } from './pages/share-page.js';
+import { useLocation } from './use-location.js';
 
 const SESSION_RETRY_MS = 3000;
 
@@ -13,7 +15,7 @@ type SessionState = { state: 'checking' } | { state: 'signed-out' } | { state: '
 
 function App() {
   const [session, setSession] = useState<SessionState>({ state: 'checking' });
-  const [where, setWhere] = useState({ path: location.pathname, search: location.search });
+  const [where, navigate] = useLocation();
 
   useEffect(() => {
     let retry: ReturnType<typeof setTimeout> | undefined;
@@ -27,22 +29,8 @@ function App() {
       },
     );
     void check();
-    const onPop = () => setWhere({ path: location.pathname, search: location.search });
-    window.addEventListener('popstate', onPop);
-    return () => {
-      clearTimeout(retry);
-      window.removeEventListener('popstate', onPop);
-    };
+    return () => clearTimeout(retry);
   }, []);
-
-  /** Every view is a URL: a new page scrolls to the top, a new view of the same page does not. */
-  const navigate = (to: string) => {
-    const url = new URL(to, location.href);
-    if (url.pathname + url.search === location.pathname + location.search) return;
-    history.pushState(null, '', url.pathname + url.search);
-    if (url.pathname !== where.path) window.scrollTo(0, 0);
-    setWhere({ path: url.pathname, search: url.search });
-  };
 
   async function signOut() {
     await api('/dashboard/signout', { method: 'POST' });
@@ -80,8 +68,15 @@ function App() {
   );
 }
 
+/** A shared report: no sign-in, no session asked for. */
+function Shared({ id }: { id: string }) {
+  const [where, navigate] = useLocation();
+  return <SharePage id={id} search={where.search} navigate={navigate} />;
+}
+
 const root = document.getElementById('app');
+const shared = /^\/share\/([^/]+)$/.exec(location.pathname)?.[1];
 if (root) {
   root.textContent = '';
-  render(<App />, root);
+  render(shared === undefined ? <App /> : <Shared id={decodeURIComponent(shared)} />, root);
 }

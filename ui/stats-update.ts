@@ -1,4 +1,4 @@
-import type { Click, KeyCount, Stats } from './api.js';
+import type { KeyCount, SharedClick, Stats } from './api.js';
 import { CLICK_DIMENSIONS } from '../src/core/analytics/analytics-store.js';
 
 function bump(rows: KeyCount[], key: string | null): KeyCount[] {
@@ -11,7 +11,7 @@ function bump(rows: KeyCount[], key: string | null): KeyCount[] {
  * A live click counted into a report at once, so counters and charts move within the second;
  * unique visitors are left to the next full refetch (only the server can tell them).
  */
-export function addClickToStats(stats: Stats, click: Click): Stats {
+export function addClickToStats(stats: Stats, click: SharedClick): Stats {
   const at = Date.parse(click.at);
   if (at < Date.parse(stats.from)) return stats;
   const series = [...stats.timeseries];
@@ -33,7 +33,7 @@ export function addClickToStats(stats: Stats, click: Click): Stats {
     },
     timeseries: series,
   };
-  for (const [dimension, field] of Object.entries(CLICK_DIMENSIONS) as [keyof typeof CLICK_DIMENSIONS, keyof Click][]) {
+  for (const [dimension, field] of Object.entries(CLICK_DIMENSIONS) as [keyof typeof CLICK_DIMENSIONS, keyof SharedClick][]) {
     if (stats[dimension]) next[dimension] = bump(stats[dimension], click[field] as string | null);
   }
   return next;

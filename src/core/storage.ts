@@ -4,6 +4,7 @@ import type { ClickStore, SaltStore } from './clicks/click-store.js';
 import type { ApiKeyStore } from './keys/api-key.js';
 import type { SessionStore } from './keys/session.js';
 import type { LinkStore } from './links/link-store.js';
+import type { ShareStore } from './shares/share.js';
 
 /** Everything the domain needs from a database; one implementation per database. */
 export interface Storage {
@@ -15,6 +16,7 @@ export interface Storage {
   readonly salts: SaltStore;
   readonly keys: ApiKeyStore;
   readonly sessions: SessionStore;
+  readonly shares: ShareStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

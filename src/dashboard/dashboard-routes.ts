@@ -20,7 +20,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; throttl
   const secure = lp.config.baseUrl.startsWith('https:');
   const built = existsSync(`${UI_DIR}index.html`);
 
-  await app.register(fastifyStatic, { root: `${UI_DIR}assets`, prefix: '/assets/', decorateReply: true, index: false, wildcard: true, allowedPath: () => built });
+  // Asset names carry their content's hash (scripts/build-assets.mjs): cached for a year, never
+  // revalidated; each is sent as its brotli or gzip file where the client takes one.
+  await app.register(fastifyStatic, {
+    root: `${UI_DIR}assets`, prefix: '/assets/', decorateReply: true, index: false, wildcard: true, allowedPath: () => built,
+    preCompressed: true, maxAge: '365d', immutable: true,
+    // Shared caches must keep the encodings apart.
+    setHeaders: (res) => res.setHeader('vary', 'accept-encoding'),
+  });
 
   const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (!built) return sendProblem(reply, problemOf(503, 'The dashboard is not built; run `npm run build`'));
@@ -32,6 +39,11 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; throttl
   app.get('/dashboard/', { schema: { hide: true } }, async (request, reply) =>
     reply.redirect(`/dashboard${request.url.slice('/dashboard/'.length)}`, 308));
   app.get('/dashboard/links/:code', { schema: { hide: true } }, page);
+  // A share's page needs no sign-in; an unknown, revoked or expired share is a 404 page.
+  app.get('/share/:id', { schema: { hide: true, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+    await lp.shares.open(request.params.id);
+    return page(request, reply);
+  });
 
   app.get('/dashboard/session', { schema: { hide: true, response: { 200: Session } } }, async (request, reply) => {
     clearKeyCookie(request, reply, secure);

@@ -25,11 +25,15 @@ import { liveRoutes } from './routes/live-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { qrRoutes } from './routes/qr-routes.js';
 import { redirectRoutes } from './routes/redirect-routes.js';
+import { shareRoutes } from './routes/share-routes.js';
+import { sharedReportRoutes } from './routes/shared-report-routes.js';
+import { sparklineRoutes } from './routes/sparkline-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { ClickSchema } from './schemas/click-schemas.js';
 import { ProblemSchema } from './schemas/common.js';
 import { ApiKeySchema } from './schemas/key-schemas.js';
 import { LinkSchema } from './schemas/link-schemas.js';
+import { ShareSchema, SharedClickSchema } from './schemas/share-schemas.js';
 import { StatsSchema } from './schemas/stats-schemas.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
@@ -74,7 +78,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema]) {
+  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema]) {
     app.addSchema(schema);
     addSharedSchema(schema);
   }
@@ -147,7 +151,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes]) {
+  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes]) {
     await app.register(routes, { lp });
   }
   await app.register(opsRoutes, { lp, metrics });

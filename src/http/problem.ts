@@ -43,7 +43,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 
 /** Browsers get a page, API clients (Accept: application/json) a problem document. */
 export function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || /application\/(problem\+)?json/.test(request.headers.accept ?? '');
+  return /^\/(api|share\/[^/?]+)\//.test(request.url) || /application\/(problem\+)?json/.test(request.headers.accept ?? '');
 }
 
 export function sendProblemOrPage(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {

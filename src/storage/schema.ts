@@ -81,6 +81,13 @@ export interface DashboardSessionsTable {
   expires_at: number;
 }
 
+export interface LinkSharesTable {
+  id: string;
+  link_id: number;
+  created_at: number;
+  expires_at: number | null;
+}
+
 /** The clicks by link, kept by the roller for clicks up to its watermark. */
 export interface ClickLinksTable {
   link_id: number;
@@ -116,6 +123,7 @@ export interface Database {
   visitor_salts: VisitorSaltsTable;
   api_keys: ApiKeysTable;
   dashboard_sessions: DashboardSessionsTable;
+  link_shares: LinkSharesTable;
   rollup_state: RollupStateTable;
   rollup_periods: RollupPeriodsTable;
 }

@@ -345,10 +345,11 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
   });
 
   it('serves a favicon and gives every page a heading', async () => {
-    const res = await fetch(`${server.url}/assets/favicon.svg`);
+    await page.goto(`${server.url}/dashboard`);
+    const icon = await page.getAttribute('link[rel=icon]', 'href');
+    const res = await fetch(`${server.url}${icon ?? ''}`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /svg/);
-    await page.goto(`${server.url}/dashboard`);
     await page.waitForSelector('h1:has-text("All links")');
     await page.waitForSelector('[data-testid=time-zone]');
   });

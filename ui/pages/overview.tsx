@@ -1,10 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, describeFailure, type Click, type Link, type Page, type Session, type Stats } from '../api.js';
 import { LinkForm } from '../components/link-form.js';
+import { Sparkline } from '../components/sparkline.js';
 import { TimeChart } from '../components/time-chart.js';
 import { browserTimeZone, countryLabel, formatNumber, formatTime } from '../format.js';
-import { subscribeClicks, useSettledRefresh } from '../live.js';
+import { useSettledRefresh } from '../live.js';
+import { subscribeShared } from '../live-hub.js';
+import { formatAgo } from '../relative-time.js';
 import { addClickToStats } from '../stats-update.js';
+
+const SPARK_DAYS = 7;
+
+/** The local date `days` before today, as the API's plain dates say it. */
+function localDateBefore(days: number): string {
+  const d = new Date(Date.now() - days * 86_400_000);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
 
 type Sort = 'created' | 'clicks';
 
@@ -16,8 +27,10 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
   const [cursor, setCursor] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<Sort>('created');
-  const query = useRef({ search, sort });
-  query.current = { search, sort };
+  const [tag, setTag] = useState('');
+  const [sparks, setSparks] = useState<Record<string, number[]>>({});
+  const query = useRef({ search, sort, tag });
+  query.current = { search, sort, tag };
 
   const [failure, setFailure] = useState<string | null>(null);
   const loadStats = useCallback(async () => {
@@ -29,25 +42,38 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
     }
   }, []);
 
+  // One request for the whole page of links, not one per link.
+  const loadSparks = async (codes: string[]) => {
+    const params = new URLSearchParams({ codes: codes.join(','), from: localDateBefore(SPARK_DAYS - 1), tz: browserTimeZone });
+    const { items } = await api<{ items: { code: string; clicks: number[] }[] }>(`/api/sparklines?${params}`).catch(() => ({ items: [] }));
+    setSparks((current) => ({ ...current, ...Object.fromEntries(items.map((i) => [i.code, i.clicks])) }));
+  };
+
   const loadLinks = useCallback(async (after: string | null) => {
-    const { search: q, sort: s } = query.current;
-    const params = new URLSearchParams({ limit: '20', sort: s, ...(q && { q }), ...(after && { cursor: after }) });
+    const { search: q, sort: s, tag: t } = query.current;
+    const params = new URLSearchParams({ limit: '20', sort: s, ...(q && { q }), ...(t && { tag: t }), ...(after && { cursor: after }) });
     const page = await api<Page<Link>>(`/api/links?${params}`);
     setLinks((current) => (after ? [...current, ...page.items] : page.items));
     setCursor(page.nextCursor);
+    if (page.items.length > 0) await loadSparks(page.items.map((l) => l.code));
   }, []);
 
   useEffect(() => { void loadStats(); }, [loadStats]);
   useEffect(() => {
     const timer = setTimeout(() => void loadLinks(null), 200);
     return () => clearTimeout(timer);
-  }, [search, sort, loadLinks]);
+  }, [search, sort, tag, loadLinks]);
 
   const settle = useSettledRefresh(loadStats);
-  useEffect(() => subscribeClicks('/api/live', (click) => {
+  useEffect(() => subscribeShared<Click>('/api/live', (click) => {
     setTicker((current) => [click, ...current].slice(0, 10));
     setStats((current) => current && addClickToStats(current, click));
     setLinks((current) => current.map((l) => (l.code === click.code ? { ...l, clicks: l.clicks + 1 } : l)));
+    // Today is the sparkline's last day.
+    setSparks((current) => {
+      const days = current[click.code];
+      return days ? { ...current, [click.code]: [...days.slice(0, -1), (days.at(-1) ?? 0) + 1] } : current;
+    });
     settle();
   }, setStatus, () => {
     void loadStats();
@@ -105,26 +131,29 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
         <div class="list-head">
           <h2>Links</h2>
           <label class="inline">Search <input type="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} placeholder="code, URL or title" /></label>
+          <label class="inline">Tag <input type="search" name="tag" list="known-tags" value={tag} onInput={(e) => setTag((e.target as HTMLInputElement).value.trim())} placeholder="any" /></label>
+          <datalist id="known-tags">{(stats?.tags ?? []).filter((t) => t.key !== null).map((t) => <option key={t.key} value={t.key ?? ''} />)}</datalist>
           <label class="inline">Sort <select value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as Sort)}>
             <option value="created">Newest</option><option value="clicks">Most clicks</option>
           </select></label>
         </div>
         <div>
           <table class="links stack">
-            <thead><tr><th>Code</th><th>Target</th><th>Clicks</th><th>Created</th></tr></thead>
+            <thead><tr><th>Code</th><th>Target</th><th class="num">Clicks</th><th>Last {SPARK_DAYS} days</th><th>Created</th></tr></thead>
             <tbody>
               {links.map((l) => (
                 <tr key={l.code}>
                   <td data-label="Code"><a href={`/dashboard/links/${encodeURIComponent(l.code)}`} onClick={open(l.code)}>{l.code}</a>{l.disabled && <span class="badge">disabled</span>}</td>
                   <td data-label="Target" class="url">{l.title && <strong>{l.title} </strong>}<span>{l.url}</span></td>
-                  <td data-label="Clicks" data-testid={`clicks-${l.code}`}>{formatNumber(l.clicks)}</td>
-                  <td data-label="Created" class="minor">{formatTime(l.createdAt)}</td>
+                  <td data-label="Clicks" class="num" data-testid={`clicks-${l.code}`}>{formatNumber(l.clicks)}</td>
+                  <td data-label={`Last ${SPARK_DAYS} days`}>{sparks[l.code] && <Sparkline clicks={sparks[l.code] as number[]} label={`Clicks per day, last ${SPARK_DAYS} days`} />}</td>
+                  <td data-label="Created" class="minor"><time dateTime={l.createdAt} title={formatTime(l.createdAt)}>{formatAgo(l.createdAt)}</time></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        {links.length === 0 && <p class="muted">No links yet.</p>}
+        {links.length === 0 && <p class="muted" data-testid="links-empty">{search || tag ? 'No link matches.' : 'No links yet.'}</p>}
         {cursor && <button type="button" class="secondary" onClick={() => void loadLinks(cursor)}>Load more</button>}
       </section>
     </main>

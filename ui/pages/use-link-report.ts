@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { api, describeFailure, linkPath, type Click, type KeyCount, type Page, type Stats } from '../api.js';
+import { api, describeFailure, type Click, type KeyCount, type Page, type Stats } from '../api.js';
 import { mergeClicks } from '../components/clicks-table.js';
 import type { Dimension } from '../view/filters.js';
 import { clicksParams, reportParams, viewSearch, type View } from '../view/view-state.js';
@@ -15,11 +15,12 @@ export interface ClickList {
 }
 
 /**
- * A link's report and click log for one view. Each result is tagged with the view it answers, so
+ * A link's report and click log for one view, read under `base` (`/api/links/{code}`, or a share's
+ * `/share/{id}`). Each result is tagged with the view it answers, so
  * a page never shows figures of another range under the controls of this one; answers to a view
  * left meanwhile are dropped.
  */
-export function useLinkReport(code: string, view: View) {
+export function useLinkReport(base: string, view: View) {
   const key = viewSearch(view);
   const viewRef = useRef(view);
   viewRef.current = view;
@@ -32,32 +33,32 @@ export function useLinkReport(code: string, view: View) {
   const loadStats = useCallback(async () => {
     const run = ++statsRun.current;
     try {
-      const stats = await api<Stats>(`${linkPath(code)}/stats?${reportParams(viewRef.current, { limit: String(BREAKDOWN_LIMIT) })}`);
+      const stats = await api<Stats>(`${base}/stats?${reportParams(viewRef.current, { limit: String(BREAKDOWN_LIMIT) })}`);
       if (run !== statsRun.current) return;
       setReport({ key, stats });
       setFailure(null);
     } catch (error) {
       if (run === statsRun.current) setFailure({ key, message: describeFailure(error) });
     }
-  }, [code, key]);
+  }, [base, key]);
 
   /** The newest page (replacing a list of another view, merged into this one's), or the next older one. */
   const loadClicks = useCallback(async (older: string | null = null) => {
     const run = ++clicksRun.current;
     const params = clicksParams(viewRef.current, { limit: String(CLICKS_PAGE), ...(older && { cursor: older }) });
-    const page = await api<Page<Click>>(`${linkPath(code)}/clicks?${params}`);
+    const page = await api<Page<Click>>(`${base}/clicks?${params}`);
     if (run !== clicksRun.current) return;
     setClicks((current) => {
       if (current.key !== key) return { key, items: page.items, cursor: page.nextCursor };
       return { key, items: mergeClicks(current.items, page.items), cursor: older ? page.nextCursor : current.cursor };
     });
-  }, [code, key]);
+  }, [base, key]);
 
   const loadAll = useCallback(async (dimension: Dimension): Promise<KeyCount[]> => {
     // Without the comparison: only the entries are wanted.
-    const stats = await api<Stats>(`${linkPath(code)}/stats?${reportParams({ ...viewRef.current, compare: '' }, { limit: String(FULL_LIMIT) })}`);
+    const stats = await api<Stats>(`${base}/stats?${reportParams({ ...viewRef.current, compare: '' }, { limit: String(FULL_LIMIT) })}`);
     return stats[dimension];
-  }, [code]);
+  }, [base]);
 
   return {
     key,

@@ -1,5 +1,5 @@
 /** Report filters as the API spells them: one query parameter per dimension, a comma list, `!` negates. */
-import type { Click } from '../api.js';
+import type { SharedClick } from '../api.js';
 import { CLICK_DIMENSIONS } from '../../src/core/analytics/analytics-store.js';
 
 export type Dimension = keyof typeof CLICK_DIMENSIONS;
@@ -47,7 +47,7 @@ export function parseFilter(raw: string): ParsedFilter {
  * Whether a live click passes the filters the report applied (its echo, in canonical form), so a
  * filtered view gains only the clicks the server would have counted.
  */
-export function clickPasses(applied: Record<string, string[]>, click: Click): boolean {
+export function clickPasses(applied: Record<string, string[]>, click: SharedClick): boolean {
   for (const [param, list] of Object.entries(applied)) {
     if (!isFilterParam(param)) continue;
     const { negate, values } = parseFilter(list.join(','));

@@ -11,6 +11,7 @@ import { clickCampaignPlaceTarget } from './2026-12-02T0000-click-campaign-place
 import { dashboardSessions } from './2026-12-02T0100-dashboard-sessions.js';
 import { linkFallbackTrack } from './2026-12-02T0200-link-fallback-track.js';
 import { linkPreviewTargeting } from './2026-12-02T0300-link-preview-targeting.js';
+import { linkShares } from './2026-12-02T0400-link-shares.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-02T0100-dashboard-sessions': dashboardSessions,
   '2026-12-02T0200-link-fallback-track': linkFallbackTrack,
   '2026-12-02T0300-link-preview-targeting': linkPreviewTargeting,
+  '2026-12-02T0400-link-shares': linkShares,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -110,6 +110,8 @@ export class SqlLinkStore implements LinkStore {
       const row = await trx.deleteFrom('links').where('code', '=', code).returning('id').executeTakeFirst();
       if (!row) return false;
       await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
+      // SQLite may hand a deleted link's id to the next link: its shares must not open that one.
+      await trx.deleteFrom('link_shares').where('link_id', '=', row.id).execute();
       await deleteLinkClicks(trx, row.id);
       await SqlRollupStore.forgetLink(trx, row.id);
       return true;

@@ -10,6 +10,7 @@ import { SqlLinkStore } from './sql-link-store.js';
 import { SqlRollupStore, type PeriodWriter } from './sql-rollup-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
 import { SqlSessionStore } from './sql-session-store.js';
+import { SqlShareStore } from './sql-share-store.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -21,6 +22,7 @@ export class SqlStorage implements Storage {
   readonly salts: SqlSaltStore;
   readonly keys: SqlApiKeyStore;
   readonly sessions: SqlSessionStore;
+  readonly shares: SqlShareStore;
   private readonly reads: Kysely<Database>;
   private readonly onClose: (() => Promise<void>) | undefined;
   private readonly hasRoom: (() => Promise<void>) | undefined;
@@ -49,6 +51,7 @@ export class SqlStorage implements Storage {
     this.salts = new SqlSaltStore(db);
     this.keys = new SqlApiKeyStore(db);
     this.sessions = new SqlSessionStore(db);
+    this.shares = new SqlShareStore(db);
   }
 
   async migrate(): Promise<string[]> {

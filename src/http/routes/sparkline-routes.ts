@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { NotFoundError, ValidationError } from '../../core/shared/errors.js';
+import type { LinkPulse } from '../../composition-root.js';
+import { problems, TimeParam } from '../schemas/common.js';
+
+const MAX_CODES = 100;
+
+const SparklineQuery = Type.Object({
+  codes: Type.String({ maxLength: 20_000, description: `Comma-separated link codes, at most ${MAX_CODES}` }),
+  from: TimeParam,
+  tz: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone of the days', examples: ['Europe/Berlin'] })),
+});
+
+const Sparklines = Type.Object({
+  items: Type.Array(Type.Object({
+    code: Type.String(),
+    clicks: Type.Array(Type.Integer(), { description: 'Clicks per day from `from` to now, oldest first' }),
+  }), { description: 'In the order asked; an unknown code is left out' }),
+});
+
+/** Daily clicks of many links in one request, for a link list's sparklines. */
+export const sparklineRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
+  app.get('/api/sparklines', {
+    schema: { tags: ['analytics'], summary: 'Clicks per day of several links (a link list\'s sparklines)', querystring: SparklineQuery, response: { 200: Sparklines, ...problems(400, 401, 422) } },
+  }, async (request) => {
+    const { from, tz } = request.query;
+    const codes = [...new Set(request.query.codes.split(',').map((c) => c.trim()).filter((c) => c !== ''))];
+    if (codes.length > MAX_CODES) throw ValidationError.field('codes', `at most ${MAX_CODES} codes`);
+    const items = [];
+    for (const code of codes) {
+      try {
+        const report = await lp.stats.forLink(code, { from, tz, interval: 'day', limit: 1 });
+        items.push({ code: report.code ?? code, clicks: report.timeseries.map((b) => b.clicks) });
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    return { items };
+  });
+};
