@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
+import { Kysely, sql } from 'kysely';
 import { openStorage } from '../../src/storage/open-storage.js';
+import { WorkerReadDialect } from '../../src/storage/sqlite/worker-read-dialect.js';
 import { NO_CAMPAIGN_PLACE_TARGET } from '../helpers/click-fields.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -37,4 +39,19 @@ it('checkpoints the SQLite WAL in the background, not in the committing connecti
     await storage.close();
     dir.cleanup();
   }
+});
+
+describe('the SQLite read worker', () => {
+  it('fails reads as unavailable, never hangs them, while it cannot start, and closes', { timeout: 20_000 }, async () => {
+    const dialect = new WorkerReadDialect('/nonexistent/linkpulse.db');
+    const db = new Kysely<Record<string, never>>({ dialect });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await assert.rejects(sql`select 1`.execute(db), (error: { code?: string }) => error.code === 'SQLITE_IOERR');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await dialect.close();
+    }
+  });
 });

@@ -8,6 +8,8 @@ import {
 // What the worker allocates is short-lived (rows on their way out); left to itself V8 grew its young
 // generation to ~32 MB under reports, held for good (bench scale run by hand: RSS 289 → 230 MB with 6).
 const WORKER_YOUNG_GENERATION_MB = 6;
+const QUICK_EXIT_MS = 5000;
+const MAX_RESTART_DELAY_MS = 5000;
 
 interface Reply {
   readonly id: number;
@@ -49,6 +51,11 @@ class WorkerReadDriver implements Driver {
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   private nextId = 0;
+  // A worker that cannot start (its script missing, the file unreadable) would be replaced in a tight
+  // loop at full CPU: replacements back off while they keep stopping soon after they start.
+  private quickExits = 0;
+  private startedAt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
   private transactionDone: Promise<void> = Promise.resolve();
   private endTransaction: (() => void) | undefined;
   // The worker answers in order, one query at a time: one shared connection is enough.
@@ -68,6 +75,7 @@ class WorkerReadDriver implements Driver {
 
   /** A worker that stops (it should not) fails what it was asked and is replaced. */
   private start(): Worker {
+    this.startedAt = performance.now();
     const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), {
       workerData: { path: this.path, checkpointMs: this.checkpointMs },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
@@ -78,10 +86,18 @@ class WorkerReadDriver implements Driver {
       if (reply.error) waiter?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
       else waiter?.resolve(reply.values ? toObjects(reply.columns ?? [], reply.values) : reply.rows ?? []);
     });
-    worker.on('error', (error) => this.failAll(error));
+    // Its reads fail as the database being unavailable (a 503), whatever stopped it.
+    worker.on('error', (error) => this.failAll(Object.assign(new Error(`the SQLite read worker failed: ${error.message}`), { code: 'SQLITE_IOERR' })));
     worker.on('exit', () => {
       this.failAll(Object.assign(new Error('the SQLite read worker stopped'), { code: 'SQLITE_IOERR' }));
-      if (this.worker === worker) this.worker = this.start();
+      if (this.worker !== worker) return; // closed
+      this.quickExits = performance.now() - this.startedAt < QUICK_EXIT_MS ? this.quickExits + 1 : 0;
+      const delay = this.quickExits === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** this.quickExits);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        if (this.worker === worker) this.worker = this.start();
+      }, delay);
+      this.restartTimer.unref();
     });
     return worker;
   }
@@ -125,6 +141,7 @@ class WorkerReadDriver implements Driver {
   async releaseConnection(): Promise<void> {}
 
   async destroy(): Promise<void> {
+    clearTimeout(this.restartTimer);
     const worker = this.worker;
     this.worker = undefined; // first: its exit must not start another
     await worker?.terminate();
@@ -133,6 +150,7 @@ class WorkerReadDriver implements Driver {
   private query(query: CompiledQuery): Promise<unknown[]> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('The read worker is closed'));
+    if (this.restartTimer) return Promise.reject(Object.assign(new Error('the SQLite read worker is restarting'), { code: 'SQLITE_IOERR' }));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
