@@ -18,7 +18,9 @@ export function pinned(cpu: number, command: string, args: string[]): [string, s
 export async function startServer(cpu: number, command: string, args: string[], env: Record<string, string>): Promise<Started> {
   const [bin, argv] = pinned(cpu, command, args);
   const child = spawn(bin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  process.once('exit', () => child.kill('SIGKILL'));
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   const url = await printedUrl(child, 30_000).url;
   return {
     url,

@@ -16,7 +16,10 @@ export async function spawnServer(env: Record<string, string>, cwd?: string): Pr
     // info level: the "listening" line tells us the port.
     cwd, env: { ...process.env, PORT: '0', ...env, LINKPULSE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  process.once('exit', () => child.kill('SIGKILL'));
+  // Never outlived by its server; the hook goes with the server, so many servers add no listeners up.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   const printed = printedUrl(child, 20_000);
   const url = await printed.url;
   return { url, child, output: printed.output };
