@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { IpStorage } from './core/clicks/ip-policy.js';
+import { isAddressOrCidr } from './core/shared/address-list.js';
 
 export type TrustProxy = number | string[];
 
@@ -139,13 +140,8 @@ function parseFallbackUrl(value: string | undefined): string | undefined {
 function parseAddresses(variable: string, value: string | undefined): string[] {
   if (value === undefined || value.trim() === '') return [];
   const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
-  for (const entry of entries) {
-    const [address = '', bits, ...rest] = entry.split('/');
-    const family = isIP(address);
-    if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) {
-      throw new ConfigError(variable, `"${entry}" is not an IP address or a CIDR such as 10.0.0.0/8`);
-    }
-  }
+  const wrong = entries.find((entry) => !isAddressOrCidr(entry));
+  if (wrong !== undefined) throw new ConfigError(variable, `"${wrong}" is not an IP address or a CIDR such as 10.0.0.0/8`);
   return entries;
 }
 
@@ -158,9 +154,7 @@ function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
   }
   const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
   for (const entry of entries) {
-    const [address = '', bits, ...rest] = entry.split('/');
-    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
-    if (!(NAMED_PROXIES.includes(entry) || (isIP(address) !== 0 && validBits && rest.length === 0))) {
+    if (!(NAMED_PROXIES.includes(entry) || isAddressOrCidr(entry))) {
       throw new ConfigError('LINKPULSE_TRUST_PROXY', `"${entry}" is not a hop count, loopback, linklocal, uniquelocal, an IP or a CIDR`);
     }
   }

@@ -64,10 +64,11 @@ export class LinkService {
     const maxClicks = checkMaxClicks(input.maxClicks ?? null, errors);
     const redirectType = checkRedirectType(input.redirectType ?? 302, errors);
     const password = input.password == null ? null : checkPassword(input.password, errors);
-    const fallbackUrl = input.fallbackUrl == null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl'));
-    const preview = checkPreview(input.preview ?? null, errors, (image) => errors.attempt(() => canonicalTargetUrl(image, this.ownHosts, 'preview.image')));
-    const rules = checkRules(input.rules ?? [], errors, this.checkUrl(errors));
-    const variants = checkVariants(input.variants ?? [], errors, this.checkUrl(errors));
+    const checkUrl = this.checkUrl(errors);
+    const fallbackUrl = input.fallbackUrl == null ? null : checkUrl(input.fallbackUrl, 'fallbackUrl');
+    const preview = checkPreview(input.preview ?? null, errors, (image) => checkUrl(image, 'preview.image'));
+    const rules = checkRules(input.rules ?? [], errors, checkUrl);
+    const variants = checkVariants(input.variants ?? [], errors, checkUrl);
     errors.throwIfAny();
 
     const base = {
@@ -131,14 +132,11 @@ export class LinkService {
     if (input.redirectType !== undefined) changes.redirectType = checkRedirectType(input.redirectType, errors);
     if (input.disabled !== undefined) changes.disabled = input.disabled;
     if (input.track !== undefined) changes.track = input.track;
-    if (input.rules !== undefined) changes.rules = checkRules(input.rules, errors, this.checkUrl(errors));
-    if (input.variants !== undefined) changes.variants = checkVariants(input.variants, errors, this.checkUrl(errors));
-    if (input.preview !== undefined) {
-      changes.preview = checkPreview(input.preview, errors, (image) => errors.attempt(() => canonicalTargetUrl(image, this.ownHosts, 'preview.image')));
-    }
-    if (input.fallbackUrl !== undefined) {
-      changes.fallbackUrl = input.fallbackUrl === null ? null : errors.attempt(() => canonicalTargetUrl(input.fallbackUrl as string, this.ownHosts, 'fallbackUrl')) ?? null;
-    }
+    const checkUrl = this.checkUrl(errors);
+    if (input.rules !== undefined) changes.rules = checkRules(input.rules, errors, checkUrl);
+    if (input.variants !== undefined) changes.variants = checkVariants(input.variants, errors, checkUrl);
+    if (input.preview !== undefined) changes.preview = checkPreview(input.preview, errors, (image) => checkUrl(image, 'preview.image'));
+    if (input.fallbackUrl !== undefined) changes.fallbackUrl = input.fallbackUrl === null ? null : checkUrl(input.fallbackUrl, 'fallbackUrl') ?? null;
     const password = input.password == null ? input.password : checkPassword(input.password, errors);
     errors.throwIfAny();
     if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
@@ -199,7 +197,7 @@ export class LinkService {
     return link;
   }
 
-  /** Checks a target URL (of a rule or variant) as a link's own, naming `field` when it is refused. */
+  /** Checks a URL visitors are sent to (a fallback, a rule's, a variant's, a preview image) as a link's own, naming `field`. */
   private checkUrl(errors: FieldErrors): (url: string, field: string) => string | undefined {
     return (url, field) => errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field));
   }

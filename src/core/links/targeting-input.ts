@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { DEVICES } from '../clicks/click.js';
+import { isAddressOrCidr } from '../shared/address-list.js';
 import type { FieldErrors } from '../shared/field-errors.js';
 import { parseInstant } from './link-input.js';
 import type { Accepted, RuleConditions, TargetRule, Variant } from './target-rule.js';
@@ -80,12 +80,6 @@ export function checkVariants(input: readonly VariantInput[], errors: FieldError
     }
     return { url: checkUrl(variant.url, `variants[${i}].url`) ?? '', weight: variant.weight };
   });
-}
-
-function isAddressOrCidr(value: string): boolean {
-  const [address = '', bits, ...rest] = value.split('/');
-  const family = isIP(address);
-  return family !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
 }
 
 function dropUndefined(conditions: RuleConditions): RuleConditions {

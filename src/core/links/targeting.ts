@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { addressList } from '../shared/address-list.js';
 import type { Link } from './link.js';
 import type { Accepted, RuleConditions, Variant } from './target-rule.js';
 
@@ -35,7 +35,7 @@ function holds(when: RuleConditions, facts: VisitFacts): boolean {
   if (!oneOf(when.country, facts.country) || !oneOf(when.language, facts.language)) return false;
   if (when.after !== undefined && facts.now < when.after) return false;
   if (when.before !== undefined && facts.now >= when.before) return false;
-  if (when.ip !== undefined && !blockListOf(when.ip).check(facts.ip, isIPv4(facts.ip) ? 'ipv4' : 'ipv6')) return false;
+  if (when.ip !== undefined && !addressListOf(when.ip)(facts.ip)) return false;
   if (when.query !== undefined) {
     const params = new URLSearchParams(facts.search);
     for (const [name, accepted] of Object.entries(when.query)) {
@@ -47,21 +47,12 @@ function holds(when: RuleConditions, facts: VisitFacts): boolean {
 }
 
 // Built once per rule's list (rules are replaced, never changed, when a link is).
-const blockLists = new WeakMap<Accepted, BlockList>();
+const addressLists = new WeakMap<Accepted, (ip: string) => boolean>();
 
-function blockListOf(entries: Accepted): BlockList {
-  let list = blockLists.get(entries);
-  if (list === undefined) {
-    list = new BlockList();
-    for (const entry of entries) {
-      const [address = '', bits] = entry.split('/');
-      const family = isIPv6(address) ? 'ipv6' : 'ipv4';
-      if (bits === undefined) list.addAddress(address, family);
-      else list.addSubnet(address, Number(bits), family);
-    }
-    blockLists.set(entries, list);
-  }
-  return list;
+function addressListOf(entries: Accepted): (ip: string) => boolean {
+  let matches = addressLists.get(entries);
+  if (matches === undefined) addressLists.set(entries, (matches = addressList(entries)));
+  return matches;
 }
 
 /** A variant by weight, at a point in [0, 1) that `key` always maps to. */
