@@ -7,8 +7,8 @@ import {
   BulkCodeResult, BulkCreateBody, BulkCreateResult, BulkDeleteBody, BulkUpdateBody, CreateLinkBody, LinkPage, ListLinksQuery, UpdateLinkBody,
 } from '../schemas/link-schemas.js';
 import type { CreateLinkInput } from '../../core/links/link-input.js';
-import { DomainError } from '../../core/shared/errors.js';
-import { domainProblem, problemOf, type Problem } from '../problem.js';
+import { DomainError, ValidationError } from '../../core/shared/errors.js';
+import { domainProblem, type Problem } from '../problem.js';
 import { bodyChecker } from '../validation.js';
 
 export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
@@ -36,7 +36,7 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
     for (const [index, item] of request.body.links.entries()) {
       const fields = checkLink(item);
       if (fields.length > 0) {
-        results.push({ index, error: problemOf(422, fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields) });
+        results.push({ index, error: domainProblem(new ValidationError(fields)) });
         continue;
       }
       try {
