@@ -11,7 +11,7 @@ import type { ClickBus } from './core/clicks/click-bus.js';
 import { ClickQueryService } from './core/clicks/click-query-service.js';
 import { ClickRecorder } from './core/clicks/click-recorder.js';
 import { TrackingPolicy } from './core/clicks/tracking.js';
-import { IdentityRetention } from './core/clicks/retention.js';
+import { Retention } from './core/clicks/retention.js';
 import { VisitorIdentifier } from './core/clicks/visitor-id.js';
 import { ApiKeyService } from './core/keys/api-key-service.js';
 import { SessionService } from './core/keys/session-service.js';
@@ -36,8 +36,8 @@ export interface LinkPulse {
   readonly recorder: ClickRecorder;
   /** Which redirects are recorded. */
   readonly tracking: TrackingPolicy;
-  /** Forgets old clicks' IPs and user agents (LINKPULSE_RETENTION_IP_DAYS), started by the server. */
-  readonly identityRetention: IdentityRetention | undefined;
+  /** Forgets old clicks' IPs and user agents, and old raw clicks (LINKPULSE_RETENTION_*), started by the server. */
+  readonly retention: Retention | undefined;
   readonly stats: StatsService;
   /** Keeps the rollups that reports read up to date (started by the server, not by the CLI). */
   readonly roller: Roller;
@@ -117,8 +117,9 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
     tracking: new TrackingPolicy(config.excludedIps, config.noTrackParam),
-    identityRetention: config.retentionIpDays === undefined ? undefined
-      : new IdentityRetention(storage.clicks, config.retentionIpDays, clock, (error) => log.warn({ err: error }, 'forgetting old IPs failed; retrying')),
+    retention: config.retentionIpDays === undefined && config.retentionClickDays === undefined ? undefined
+      : new Retention(storage.clicks, { identities: config.retentionIpDays, clicks: config.retentionClickDays }, clock,
+        (error) => log.warn({ err: error }, 'forgetting old clicks failed; retrying')),
     stats: new StatsService(new RollupAnalytics(storage.rollups), storage.scan, links, clock, domain),
     roller,
     keys,

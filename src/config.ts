@@ -23,6 +23,7 @@ export interface Config {
   readonly noTrackParam: string | undefined;
   /** Days after which a click's IP and user agent are forgotten; undefined: kept. */
   readonly retentionIpDays: number | undefined;
+  readonly retentionClickDays: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -56,8 +57,10 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError('LINKPULSE_NO_TRACK_PARAM', `must be a query parameter name of letters, digits, _ . ~ - (got "${noTrackParam}")`);
   }
   const retentionIpDays = parseDays('LINKPULSE_RETENTION_IP_DAYS', env.LINKPULSE_RETENTION_IP_DAYS);
+  const retentionClickDays = parseDays('LINKPULSE_RETENTION_CLICK_DAYS', env.LINKPULSE_RETENTION_CLICK_DAYS);
   return Object.freeze({
     port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel, fallbackUrl, excludedIps, noTrackParam, retentionIpDays,
+    retentionClickDays,
   });
 }
 

@@ -140,13 +140,13 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const unobserve = [lp.recorder.committed.on((commit) => metrics.committed(commit)), lp.roller.stepped.on((step) => metrics.stepped(step))];
   app.addHook('onReady', async () => {
     lp.roller.start();
-    lp.identityRetention?.start();
+    lp.retention?.start();
     lp.links.startSweeping(1000, (error) => lp.log.warn({ err: error }, 'link change sweep failed; retrying'));
   });
   app.addHook('onClose', async () => {
     for (const stop of unobserve) stop();
     await lp.roller.stop();
-    await lp.identityRetention?.stop();
+    await lp.retention?.stop();
     await lp.links.stopSweeping();
   });
 

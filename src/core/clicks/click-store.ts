@@ -46,9 +46,14 @@ export interface ClickStore {
    * link's code; undefined when more than `limit` of them, or more than `window` clicks of all links,
    * were stored since: too many to catch up on one by one.
    */
+  since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined>;
   /** Blanks the IP and user agent of up to `limit` clicks recorded before `before`; answers how many. */
   forgetIdentities(before: number, limit: number): Promise<number>;
-  since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined>;
+  /**
+   * Deletes up to `limit` clicks recorded before `before` that the rollups already hold in closed
+   * days (so no report built from rollups changes); answers how many.
+   */
+  forgetRolledUp(before: number, limit: number): Promise<number>;
 }
 
 export type ExportFormat = 'csv' | 'ndjson';

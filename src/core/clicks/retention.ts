@@ -2,34 +2,48 @@ import type { Clock } from '../shared/clock.js';
 import type { ClickStore } from './click-store.js';
 
 const DAY_MS = 86_400_000;
-// Clicks a step blanks: one short write, so redirects waiting on the same database barely notice.
+// Clicks a step changes: one short write, so redirects waiting on the same database barely notice.
 const STEP = 1000;
 const IDLE_MS = 60_000;
 
+export interface RetentionDays {
+  /** Forget the IP address and raw user agent of clicks older than this. */
+  readonly identities?: number | undefined;
+  /** Delete raw clicks older than this (once the rollups hold them). */
+  readonly clicks?: number | undefined;
+}
+
+export interface Forgotten {
+  readonly identities: number;
+  readonly clicks: number;
+}
+
 /**
- * Forgets the IP address and raw user agent of clicks older than `days`, in the background and in
- * small steps. Reports do not read either (the visitor id, browser, OS, device and country were
- * derived when the click was recorded), so every count and report stays as it was.
+ * Forgets what the retention settings say to, in the background and in small steps:
+ * - the IP address and raw user agent of old clicks. Reports never read either (the visitor id,
+ *   browser, OS, device and country were derived when the click was recorded);
+ * - old raw clicks, only those already in closed days of the rollups, which unfiltered reports,
+ *   counts and unique visitors read. Filters, the click log and exports cover the clicks kept.
  */
-export class IdentityRetention {
+export class Retention {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
     private readonly clicks: ClickStore,
-    private readonly days: number,
+    private readonly days: RetentionDays,
     private readonly clock: Clock,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Blanks every click past the retention, a step at a time; answers how many. */
-  async catchUp(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const blanked = await this.clicks.forgetIdentities(this.clock.now() - this.days * DAY_MS, STEP);
-      total += blanked;
-      if (blanked < STEP) return total;
-    }
+  /** Forgets everything past the retention, a step at a time; answers how much. */
+  async catchUp(): Promise<Forgotten> {
+    const now = this.clock.now();
+    const identities = this.days.identities === undefined ? 0
+      : await steps((limit) => this.clicks.forgetIdentities(now - (this.days.identities as number) * DAY_MS, limit));
+    const clicks = this.days.clicks === undefined ? 0
+      : await steps((limit) => this.clicks.forgetRolledUp(now - (this.days.clicks as number) * DAY_MS, limit));
+    return { identities, clicks };
   }
 
   start(): void {
@@ -46,5 +60,14 @@ export class IdentityRetention {
     clearTimeout(this.timer);
     await this.running;
     clearTimeout(this.timer);
+  }
+}
+
+async function steps(step: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const done = await step(STEP);
+    total += done;
+    if (done < STEP) return total;
   }
 }

@@ -14,6 +14,8 @@ type ClickRow = Selectable<ClicksTable>;
 
 // 21 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
 const ROWS_PER_INSERT = 500;
+// Three values a click in click_links' delete.
+const LINKS_PER_DELETE = 500;
 
 /**
  * Clicks over Kysely. The batch write here is PostgreSQL's (one statement for most batches);
@@ -126,6 +128,23 @@ export class SqlClickStore implements ClickStore {
         .where((w) => w.or([w('ip', 'is not', null), w('user_agent', 'is not', null)])).orderBy('at').limit(limit))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  async forgetRolledUp(before: number, limit: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const state = await trx.selectFrom('rollup_state').select(['watermark', 'days_closed']).where('id', '=', 1).executeTakeFirstOrThrow();
+      const rows = await trx.selectFrom('clicks').select(['id', 'link_id', 'at'])
+        .where('at', '<', Math.min(before, Number(state.days_closed))).where('id', '<=', Number(state.watermark))
+        // SQLite numbers a new click after the highest id left: that one stays, so no id is used twice.
+        .where('id', '<', (eb) => eb.selectFrom('clicks').select((c) => c.fn.max('id').as('id')))
+        .orderBy('at').limit(limit).execute();
+      for (const chunk of chunks(rows, LINKS_PER_DELETE)) {
+        await trx.deleteFrom('click_links')
+          .where((eb) => eb.or(chunk.map((r) => eb.and([eb('link_id', '=', r.link_id), eb('at', '=', r.at), eb('id', '=', r.id)])))).execute();
+        await trx.deleteFrom('clicks').where('id', 'in', chunk.map((r) => r.id)).execute();
+      }
+      return rows.length;
+    });
   }
 
   async since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined> {
