@@ -8,6 +8,7 @@ import { Roller } from './core/analytics/roller.js';
 import { RollupAnalytics } from './core/analytics/rollup-analytics.js';
 import { StatsService } from './core/analytics/stats-service.js';
 import type { ClickBus } from './core/clicks/click-bus.js';
+import { ClickImport } from './core/clicks/click-import.js';
 import { ClickQueryService } from './core/clicks/click-query-service.js';
 import { ClickRecorder } from './core/clicks/click-recorder.js';
 import { TrackingPolicy } from './core/clicks/tracking.js';
@@ -34,6 +35,8 @@ export interface LinkPulse {
   readonly links: LinkService;
   readonly clickQueries: ClickQueryService;
   readonly recorder: ClickRecorder;
+  /** Visits imported from other shorteners, stored as clicks. */
+  readonly clickImport: ClickImport;
   /** Which redirects are recorded. */
   readonly tracking: TrackingPolicy;
   /** Forgets old clicks' IPs and user agents, and old raw clicks (LINKPULSE_RETENTION_*), started by the server. */
@@ -91,12 +94,13 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   const roller = new Roller(storage.rollups, {
     onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'rollup step failed; retrying')),
   });
+  const visitors = new VisitorIdentifier(storage.salts, clock);
   const recorder = new ClickRecorder({
     clicks: storage.clicks,
     bus,
     userAgents: new CachedUserAgentParser(),
     geo,
-    visitors: new VisitorIdentifier(storage.salts, clock),
+    visitors,
     clock,
     ipStorage: config.ipStorage,
     // SQLite has one writer. PostgreSQL could take more batches at once, but fewer, larger ones
@@ -116,6 +120,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     links,
     clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
+    clickImport: new ClickImport({ recorder, clicks: storage.clicks, visitors, clock, onStored: (clicks) => roller.feed(clicks) }),
     tracking: new TrackingPolicy(config.excludedIps, config.noTrackParam),
     retention: config.retentionIpDays === undefined && config.retentionClickDays === undefined ? undefined
       : new Retention(storage.clicks, { identities: config.retentionIpDays, clicks: config.retentionClickDays }, clock,

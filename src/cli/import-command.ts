@@ -1,90 +1,70 @@
-import { pipeline } from 'node:stream';
-import { parse } from 'csv-parse';
 import { SingleBar, Presets } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import type { Config } from '../config.js';
-import type { LinkPulse } from '../composition-root.js';
-import { canonicalTargetUrl } from '../core/links/url-rules.js';
-import { ConflictError, DomainError } from '../core/shared/errors.js';
-import { IMPORT_FORMATS, importRows, type FileRecord, type ImportFormat, type ImportRow } from './import-formats.js';
-import { kuttRows } from './kutt-source.js';
-import { FileError, openForReading } from './files.js';
+import { IMPORT_FORMATS, type ImportFormat } from './import-formats.js';
+import { fileItems, kuttItems, type ImportItem } from './import-items.js';
+import { runImport } from './import-run.js';
+import { shlinkItems } from './shlink-source.js';
+import { yourlsItems } from './yourls-source.js';
 import { withLinkPulse } from './with-linkpulse.js';
 
-interface Refusal {
-  /** "line 3" of a file, "link 3" of a server's list. */
-  readonly where: string;
-  readonly reason: string;
+interface ImportOptions {
+  readonly from: ImportFormat;
+  readonly apiKey?: string;
+  readonly tablePrefix: string;
 }
 
 /**
- * `import <file> [--from csv|bitly]` (import-formats.ts says what each holds). A row whose code exists
- * already with the same target counts as already there: running an import twice creates nothing twice.
+ * `import <source> [--from csv|bitly|yourls|shlink|kutt]`: links, and where the source keeps them
+ * their visits with their original times (import-run.ts). Run twice, it imports nothing twice.
  */
 export function registerImportCommand(program: Command, config: Config): void {
-  program.command('import <source>').description('create links from a CSV file (ours: url[,code,title,tags]), a Bitly export, or a Kutt server')
+  program.command('import <source>')
+    .description('import links, and their visits where the source keeps them: a CSV file (ours: url[,code,title,tags]), a Bitly export, a YOURLS database, a Shlink or Kutt server')
     .addOption(new Option('--from <format>', 'what the source is').choices([...IMPORT_FORMATS]).default('csv'))
-    .option('--api-key <key>', 'the API key of the server imported from (Kutt)')
-    .action(async (source: string, opts: { from: ImportFormat; apiKey?: string }) => {
-      const rows = await readRows(opts.from, source, opts.apiKey);
-      const refused: Refusal[] = [];
-      let created = 0;
-      let already = 0;
-      const bar = new SingleBar({ stream: process.stderr, format: 'importing {bar} {value}/{total}', noTTYOutput: false }, Presets.shades_classic);
-      bar.start(rows.length, 0);
-      await withLinkPulse(config, async (lp) => {
-        for (const { where, row } of rows) {
-          bar.increment();
-          if ('refused' in row) {
-            refused.push({ where, reason: row.refused });
-            continue;
-          }
-          try {
-            await lp.links.create(row.link);
-            created++;
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-            if (error instanceof ConflictError && row.link.code !== undefined && (await sameTarget(lp, row.link.code, row.link.url))) already++;
-            else refused.push({ where, reason: error.message });
-          }
-        }
-      });
-      bar.stop();
+    .option('--api-key <key>', 'the API key of the server imported from (Shlink, Kutt)')
+    .option('--table-prefix <prefix>', 'the prefix of YOURLS\'s tables', 'yourls_')
+    .action(async (source: string, opts: ImportOptions) => {
+      const items = itemsOf(opts, source);
+      const bar = new SingleBar({ stream: process.stderr, format: 'importing {bar} {value}/{total} links and visits', noTTYOutput: false }, Presets.shades_classic);
+      let total = 0;
+      bar.start(0, 0);
+      const summary = await withLinkPulse(config, (lp) => runImport(lp, items, {
+        expect: (count) => bar.setTotal((total += count)),
+        done: (count) => bar.increment(count),
+      })).finally(() => bar.stop());
+      const { created, already, refused, visits } = summary;
       process.stdout.write(`Imported ${created} link(s); ${already} already there; refused ${refused.length}.\n`);
-      // Reasons are single-line already; strip control characters so a crafted file cannot drive the terminal.
-      for (const r of refused) process.stdout.write(`  ${r.where}: ${stripControl(r.reason)}\n`);
+      if (opts.from === 'yourls' || opts.from === 'shlink') {
+        process.stdout.write(`Imported ${visits.imported} visit(s); ${visits.already} already there; skipped ${visits.skipped}.\n`);
+      }
+      // Sources are not ours to trust: control characters would drive the terminal.
+      for (const r of refused) process.stdout.write(`  ${stripControl(r.where)}: ${stripControl(r.reason)}\n`);
       if (refused.length > 0) process.exitCode = 1;
     });
 }
 
-/** Whether the link `code` sends visitors where `url` would (an earlier import of the same row). */
-async function sameTarget(lp: LinkPulse, code: string, url: string): Promise<boolean> {
-  try {
-    return (await lp.links.find(code)).url === canonicalTargetUrl(url, []);
-  } catch {
-    return false;
+function itemsOf(opts: ImportOptions, source: string): AsyncIterable<ImportItem> {
+  switch (opts.from) {
+    case 'csv':
+    case 'bitly':
+      return fileItems(opts.from, source);
+    case 'yourls':
+      return yourlsItems(source, opts.tablePrefix);
+    case 'shlink':
+      return shlinkItems(source, needKey(opts, 'Shlink'));
+    case 'kutt':
+      return kuttItems(source, needKey(opts, 'Kutt'));
   }
 }
 
-async function readRows(format: ImportFormat, source: string, apiKey: string | undefined): Promise<{ where: string; row: ImportRow }[]> {
-  if (format === 'kutt') {
-    if (apiKey === undefined) throw new Error('importing from Kutt needs its API key: --api-key <key>');
-    return kuttRows(source, apiKey);
-  }
-  return importRows(format, await readRecords(source)).map(({ line, row }) => ({ where: `line ${line}`, row }));
+function needKey(opts: ImportOptions, server: string): string {
+  if (opts.apiKey === undefined) throw new Error(`importing from ${server} needs its API key: --api-key <key>`);
+  return opts.apiKey;
 }
 
-async function readRecords(file: string): Promise<FileRecord[]> {
-  const records: FileRecord[] = [];
-  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true });
-  // A read that fails midway ends the rows with an error saying so, instead of crashing the process.
-  pipeline(await openForReading(file), parser, (error) => {
-    if (error && (error as NodeJS.ErrnoException).syscall !== undefined) parser.destroy(new FileError('read', file, error));
-  });
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) records.push({ line: info.lines, cells: record });
-  return records;
-}
-
+/** C0 and C1 control characters (escape sequences start with either) become "?". */
 function stripControl(text: string): string {
-  return [...text].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? '?' : c)).join('');
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

@@ -1,4 +1,4 @@
-import type { ImportRow } from './import-formats.js';
+import { sourceTime, type ImportRow } from './import-formats.js';
 
 const PAGE = 50;
 
@@ -6,11 +6,13 @@ interface KuttLink {
   readonly address?: unknown;
   readonly target?: unknown;
   readonly description?: unknown;
+  readonly created_at?: unknown;
 }
 
 /**
  * Every link of a Kutt instance through its API v2 (`GET /api/v2/links`, paged by `skip`, with the
- * `X-API-KEY` header): the code is the link's `address`, the title its `description`.
+ * `X-API-KEY` header): the code is the link's `address`, the title its `description`, created at its
+ * `created_at`. Kutt's API lists no visits, only counts: links come alone.
  */
 export async function kuttRows(baseUrl: string, apiKey: string): Promise<{ where: string; row: ImportRow }[]> {
   const rows: { where: string; row: ImportRow }[] = [];
@@ -31,7 +33,8 @@ export async function kuttRows(baseUrl: string, apiKey: string): Promise<{ where
         return;
       }
       const title = typeof link.description === 'string' && link.description.trim() !== '' ? link.description : undefined;
-      rows.push({ where, row: { link: { url: link.target, code: link.address, title } } });
+      const createdAt = typeof link.created_at === 'string' ? sourceTime(link.created_at) : undefined;
+      rows.push({ where, row: { link: { url: link.target, code: link.address, title }, createdAt } });
     });
     if (links.length < PAGE || (typeof page.total === 'number' && skip + PAGE >= page.total)) return rows;
   }

@@ -57,6 +57,8 @@ export interface ClicksTable {
   region: string | null;
   city: string | null;
   target: string | null;
+  /** An imported visit's source and the source's id of it (see ClickStore.importBatch); null for our own clicks. */
+  import_key: string | null;
 }
 
 export interface VisitorSaltsTable {

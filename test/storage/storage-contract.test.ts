@@ -507,6 +507,27 @@ for (const kind of DATABASE_KINDS) {
       await check(days[2]!, 'closed while a later day rolled up');
     });
 
+    it('stores an imported click once per import key, counted and rolled up as any other, and forgets its key with its link', async () => {
+      const link = (await storage.links.insert(newLink('imported'))) as { id: number };
+      const visit = (key: string, at: number) => ({ ...newClick(link.id, at), importKey: key });
+      const first = await storage.clicks.importBatch([visit('src#1', T0 - 5 * 86_400_000), visit('src#2', T0 + 1000), visit('src#2', T0 + 1000)]);
+      assert.deepEqual(first.map((o) => (typeof o === 'object' ? 'stored' : o)), ['stored', 'stored', 'already-imported']);
+      const again = await storage.clicks.importBatch([visit('src#2', T0 + 1000), visit('src#3', T0 + 2000), visit('src#1', T0)]);
+      assert.deepEqual(again.map((o) => (typeof o === 'object' ? 'stored' : o)), ['already-imported', 'stored', 'already-imported']);
+      // Our own clicks carry no key: any number of them.
+      await storage.clicks.insertBatch([newClick(link.id, T0 + 3000), newClick(link.id, T0 + 3000)]);
+      await new Roller(storage.rollups).catchUp();
+      assert.equal((await storage.links.findByCode('imported'))?.clicks, 5);
+      assert.deepEqual((await storage.clicks.list({ linkId: link.id, from: 0, to: T0 + 86_400_000, limit: 10 })).map((c) => c.at),
+        [T0 + 3000, T0 + 3000, T0 + 2000, T0 + 1000, T0 - 5 * 86_400_000]);
+      const gone = await storage.clicks.importBatch([visit('src#1', T0)]);
+      assert.equal(gone.length, 1);
+      await storage.links.delete('imported');
+      const relinked = (await storage.links.insert(newLink('imported'))) as { id: number };
+      const back = await storage.clicks.importBatch([{ ...newClick(relinked.id, T0), importKey: 'src#1' }]);
+      assert.equal(typeof back[0], 'object', 'a deleted link took its clicks and their keys along');
+    });
+
     it('keeps the first salt of a day and forgets old days', async () => {
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'first'), 'first');
       assert.equal(await storage.salts.saltForDay('2026-11-01', 'second'), 'first');

@@ -87,14 +87,17 @@ export class ClickRecorder {
     return stored;
   }
 
-  async enrich(link: Link, request: RedirectRequest): Promise<NewClick> {
+  /** The click of a redirect now, or (an imported visit) of one `at` that time, under that day's salt. */
+  async enrich(link: Link, request: RedirectRequest, visitedAt?: number): Promise<NewClick> {
     const { deps } = this;
     const userAgent = request.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '';
     const agent = deps.userAgents.parse(userAgent);
-    const visitorId = await deps.visitors.visitorId(request.ip, userAgent);
+    const visitorId = visitedAt === undefined
+      ? await deps.visitors.visitorId(request.ip, userAgent)
+      : await deps.visitors.visitorIdAt(visitedAt, request.ip, userAgent);
     const place = deps.geo.locate(request.ip);
     const language = request.acceptLanguage ? this.languageOf(request.acceptLanguage) : null;
-    const at = deps.clock.now();
+    const at = visitedAt ?? deps.clock.now();
     const facts = { device: agent.device, os: agent.os, browser: agent.browser, country: place.country, language, ip: request.ip, search: request.search, now: at, visitorId };
     return {
       linkId: link.id,

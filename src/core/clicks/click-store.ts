@@ -4,6 +4,15 @@ import type { Refusal } from './click-admission.js';
 
 export type StoreOutcome = Click | Refusal;
 
+/**
+ * A visit brought from another shortener, as a click, under a key unique to it among every import:
+ * its source and the source's id of the visit.
+ */
+export type ImportedClick = NewClick & { readonly importKey: string };
+
+/** An imported click stored, refused as insertBatch refuses, or stored by an earlier import. */
+export type ImportOutcome = StoreOutcome | 'already-imported';
+
 export type BotFilter = 'include' | 'exclude' | 'only';
 
 /** Which clicks a query looks at: one link or all, a half-open time range [from, to). */
@@ -33,6 +42,11 @@ export interface ClickStore {
    * or whose link has used up its `maxClicks`, is not stored: its answer says why (admitClicks).
    */
   insertBatch(clicks: readonly NewClick[]): Promise<StoreOutcome[]>;
+  /**
+   * Stores imported clicks as insertBatch stores clicks, each with its import key, but none whose key
+   * is stored already: an import run again (or after a crash) stores each visit once.
+   */
+  importBatch(clicks: readonly ImportedClick[]): Promise<ImportOutcome[]>;
   /** Newest first. */
   list(query: ClickPageQuery): Promise<Click[]>;
   /**

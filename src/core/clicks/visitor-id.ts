@@ -10,12 +10,34 @@ const DAY_MS = 86_400_000;
  */
 export class VisitorIdentifier {
   private current: { dayStart: number; salt: Promise<string> } | undefined;
+  /** Salts of other days than today, asked for by imports of past visits. */
+  private readonly pastSalts = new Map<string, Promise<string>>();
 
   constructor(private readonly salts: SaltStore, private readonly clock: Clock) {}
 
   async visitorId(ip: string, userAgent: string): Promise<string> {
-    const salt = await this.saltOfToday();
-    return createHmac('sha256', salt).update(ip).update('\n').update(userAgent).digest('base64url').slice(0, 22);
+    return hashVisitor(await this.saltOfToday(), ip, userAgent);
+  }
+
+  /**
+   * The visitor id of a visit at `at` (an imported one), under the salt of its UTC day: the one live
+   * clicks use if the day still has it, else a new one, deleted by forgetPastSalts.
+   */
+  async visitorIdAt(at: number, ip: string, userAgent: string): Promise<string> {
+    const day = utcDay(at);
+    if (day === utcDay(this.clock.now())) return this.visitorId(ip, userAgent);
+    let salt = this.pastSalts.get(day);
+    if (salt === undefined) {
+      this.pastSalts.set(day, (salt = this.salts.saltForDay(day, randomBytes(32).toString('base64url'))));
+      salt.catch(() => this.pastSalts.delete(day));
+    }
+    return hashVisitor(await salt, ip, userAgent);
+  }
+
+  /** Deletes the salts of days before yesterday (visitorIdAt's too): their ids can no longer be linked to an IP. */
+  async forgetPastSalts(): Promise<void> {
+    this.pastSalts.clear();
+    await this.salts.deleteBefore(utcDay(this.clock.now() - DAY_MS));
   }
 
   private saltOfToday(): Promise<string> {
@@ -37,6 +59,10 @@ export class VisitorIdentifier {
     await this.salts.deleteBefore(utcDay(now - DAY_MS));
     return salt;
   }
+}
+
+function hashVisitor(salt: string, ip: string, userAgent: string): string {
+  return createHmac('sha256', salt).update(ip).update('\n').update(userAgent).digest('base64url').slice(0, 22);
 }
 
 export function utcDay(ms: number): string {

@@ -31,6 +31,17 @@ export interface LinkListRequest {
   readonly sort?: LinkSort | undefined;
 }
 
+/** Where an imported link comes from. */
+export interface LinkOrigin {
+  /** Epoch ms. */
+  readonly createdAt?: number | undefined;
+}
+
+function creationTime(origin: LinkOrigin, now: number): number {
+  const at = origin.createdAt;
+  return at !== undefined && Number.isFinite(at) && at >= 0 && at <= now ? Math.trunc(at) : now;
+}
+
 /** Creating, reading, changing and resolving links: the rules live here, storage behind a port. */
 export class LinkService {
   private readonly cache: LinkCache;
@@ -51,7 +62,11 @@ export class LinkService {
     changes?.subscribe((code) => this.cache.evict(code));
   }
 
-  async create(input: CreateLinkInput): Promise<Link> {
+  /**
+   * `origin` is for imports only (never a client's input): the time the link was created where it
+   * comes from, kept as its creation time when it is not in the future.
+   */
+  async create(input: CreateLinkInput, origin: LinkOrigin = {}): Promise<Link> {
     const now = this.clock.now();
     const errors = new FieldErrors();
     const checked = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHosts));
@@ -72,7 +87,7 @@ export class LinkService {
     errors.throwIfAny();
 
     const base = {
-      url: url as string, title, tags, createdAt: now, updatedAt: now, expiresAt, maxClicks, redirectType,
+      url: url as string, title, tags, createdAt: creationTime(origin, now), updatedAt: now, expiresAt, maxClicks, redirectType,
       disabled: false, passwordHash: password === null ? null : await hashPassword(password),
       fallbackUrl: fallbackUrl ?? null, track: input.track ?? true, preview, rules, variants,
     };

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Click, ClickRecorded, Device, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
-import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, StoreOutcome } from '../../core/clicks/click-store.js';
+import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, ImportedClick, ImportOutcome, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
 import { chunks } from './chunks.js';
 import { clickExportPage } from './click-export-page.js';
@@ -12,10 +12,11 @@ import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
 type ClickRow = Selectable<ClicksTable>;
 
-// 21 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
+// 22 values a row: keeps one INSERT far below SQLite's and PostgreSQL's parameter limits.
 const ROWS_PER_INSERT = 500;
 // Three values a click in click_links' delete.
 const LINKS_PER_DELETE = 500;
+const KEYS_PER_LOOKUP = 500;
 
 /**
  * Clicks over Kysely. The batch write here is PostgreSQL's (one statement for most batches);
@@ -38,6 +39,26 @@ export class SqlClickStore implements ClickStore {
     return clicks.map((c, i) => (first.budgeted.has(c.linkId) ? counted[next++] : first.outcomes[i]) as StoreOutcome);
   }
 
+  async importBatch(clicks: readonly ImportedClick[]): Promise<ImportOutcome[]> {
+    const stored = new Set<string>();
+    for (const keys of chunks([...new Set(clicks.map((c) => c.importKey))], KEYS_PER_LOOKUP)) {
+      const rows = await this.db.selectFrom('clicks').select('import_key').where('import_key', 'in', keys).execute();
+      for (const row of rows) if (row.import_key !== null) stored.add(row.import_key);
+    }
+    // A key twice in one batch is one visit too. Two imports of one source at once would both find a
+    // key missing: the unique index refuses the second, whose batch fails whole (to be run again).
+    const fresh: ImportedClick[] = [];
+    const isNew = clicks.map((c) => {
+      if (stored.has(c.importKey)) return false;
+      stored.add(c.importKey);
+      fresh.push(c);
+      return true;
+    });
+    const outcomes = await this.insertBatch(fresh);
+    let next = 0;
+    return isNew.map((fresh): ImportOutcome => (fresh ? outcomes[next++] as StoreOutcome : 'already-imported'));
+  }
+
   /**
    * Most batches touch no link with a click budget: their clicks go in one statement, one round
    * trip, committed on its own. It takes the click writers' lock shared (the roller waits on it to
@@ -57,15 +78,16 @@ export class SqlClickStore implements ClickStore {
           ${column((r) => r.referrer_host)}::text[], ${column((r) => r.language)}::text[], ${column((r) => r.user_agent)}::text[],
           ${column((r) => r.visitor_id)}::text[], ${column((r) => r.utm_source)}::text[], ${column((r) => r.utm_medium)}::text[],
           ${column((r) => r.utm_campaign)}::text[], ${column((r) => r.utm_term)}::text[], ${column((r) => r.utm_content)}::text[],
-          ${column((r) => r.region)}::text[], ${column((r) => r.city)}::text[], ${column((r) => r.target)}::text[])
+          ${column((r) => r.region)}::text[], ${column((r) => r.city)}::text[], ${column((r) => r.target)}::text[],
+          ${column((r) => r.import_key)}::text[])
           with ordinality as t(link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id,
-            utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target, n)
+            utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target, import_key, n)
       ),
       stored as (
         insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id,
-          utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target)
+          utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target, import_key)
         select i.link_id, i.at, i.ip, i.country, i.browser, i.os, i.device, i.bot, i.referrer, i.referrer_host, i.language, i.user_agent, i.visitor_id,
-          i.utm_source, i.utm_medium, i.utm_campaign, i.utm_term, i.utm_content, i.region, i.city, i.target
+          i.utm_source, i.utm_medium, i.utm_campaign, i.utm_term, i.utm_content, i.region, i.city, i.target, i.import_key
         from input i join known k on k.id = i.link_id where k.max_clicks is null order by i.n
         returning id
       )
@@ -191,7 +213,8 @@ export class SqlClickStore implements ClickStore {
   }
 }
 
-export function toRow(c: NewClick): Omit<ClickRow, 'id'> {
+/** A click as its row; an imported one (see importBatch) with its import key. */
+export function toRow(c: NewClick | ImportedClick): Omit<ClickRow, 'id'> {
   return {
     link_id: c.linkId,
     at: c.at,
@@ -214,6 +237,7 @@ export function toRow(c: NewClick): Omit<ClickRow, 'id'> {
     region: c.region,
     city: c.city,
     target: c.target,
+    import_key: 'importKey' in c ? c.importKey : null,
   };
 }
 

@@ -27,9 +27,9 @@ export class SqliteClickStore extends SqlClickStore {
   private prepareWrite(raw: BetterSqlite3.Database): (clicks: readonly NewClick[]) => StoreOutcome[] {
     const budget = raw.prepare<[number], { budget_clicks: number; max_clicks: number | null }>('select budget_clicks, max_clicks from links where id = ?');
     const insert = raw.prepare(`insert into clicks (link_id, at, ip, country, browser, os, device, bot, referrer, referrer_host, language, user_agent, visitor_id,
-        utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target)
+        utm_source, utm_medium, utm_campaign, utm_term, utm_content, region, city, target, import_key)
       values (@link_id, @at, @ip, @country, @browser, @os, @device, @bot, @referrer, @referrer_host, @language, @user_agent, @visitor_id,
-        @utm_source, @utm_medium, @utm_campaign, @utm_term, @utm_content, @region, @city, @target)`);
+        @utm_source, @utm_medium, @utm_campaign, @utm_term, @utm_content, @region, @city, @target, @import_key)`);
     // Only links with a budget count here; the roller counts every link's clicks later.
     const bump = raw.prepare<[number, number]>('update links set budget_clicks = budget_clicks + ? where id = ?');
     return raw.transaction((clicks: readonly NewClick[]) => {
