@@ -5,8 +5,8 @@
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import codes from 'i18n-iso-countries/codes.json';
-import world from 'world-atlas/countries-110m.json';
+import codes from 'i18n-iso-countries/codes.json' with { type: 'json' };
+import world from 'world-atlas/countries-110m.json' with { type: 'json' };
 
 export interface CountryShape {
   /** ISO 3166-1 alpha-2, as clicks record it. */
@@ -67,11 +67,12 @@ function unwrapped(ring: Position[]): { lonLat: [number, number][]; shift: numbe
 const project = ([lon, lat]: [number, number]) => naturalEarth(lon * RAD, lat * RAD);
 
 /** One shape per code (N. Cyprus joins Cyprus, Somaliland Somalia): one target for pointer and keyboard. */
-function merged(shapes: CountryShape[]): CountryShape[] {
+function merged(shapes: (CountryShape & { numbered: boolean })[]): CountryShape[] {
   const byCode = new Map<string, CountryShape>();
-  for (const shape of shapes) {
-    const first = byCode.get(shape.code);
-    byCode.set(shape.code, first ? { ...first, d: first.d + shape.d } : shape);
+  for (const { numbered, ...shape } of shapes) {
+    const other = byCode.get(shape.code);
+    // The name is the ISO country's, not its part's.
+    byCode.set(shape.code, other === undefined ? shape : { ...(numbered ? shape : other), d: other.d + shape.d });
   }
   return [...byCode.values()];
 }
@@ -86,6 +87,7 @@ export function worldShapes(): WorldShapes {
     .filter((f) => f.id !== ANTARCTICA && f.geometry !== null)
     .map((f) => ({
       code: (f.id === undefined ? UNNUMBERED[f.properties.name] : alpha2.get(String(f.id))) ?? '',
+      numbered: f.id !== undefined,
       name: f.properties.name,
       rings: rings(f.geometry as Polygon | MultiPolygon).map(unwrapped).flatMap(({ lonLat, shift }) => [
         lonLat.map(project),
@@ -105,7 +107,7 @@ export function worldShapes(): WorldShapes {
     width: WIDTH,
     height: Math.ceil((maxY - minY) * scale),
     outline: path([...meridian(180), ...meridian(-180)]),
-    countries: merged(projected.map((c) => ({ code: c.code, name: c.name, d: c.rings.map(path).join('') }))),
+    countries: merged(projected.map((c) => ({ code: c.code, name: c.name, numbered: c.numbered, d: c.rings.map(path).join('') }))),
   };
   return built;
 }
