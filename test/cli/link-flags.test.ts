@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DATABASE_KINDS, postgresServerUrl, type TestDatabase } from '../helpers/databases.js';
@@ -8,14 +8,6 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${root}bin/linkpulse.js`;
-
-/** The newest change under a folder, in ms. */
-function newest(dir: string): number {
-  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-    const path = `${dir}/${entry.name}`;
-    return entry.isDirectory() ? newest(path) : statSync(path).mtimeMs;
-  }));
-}
 
 it('the PostgreSQL half runs when CI requires it', { skip: !process.env.LINKPULSE_REQUIRE_POSTGRES }, () => {
   assert.ok(postgresServerUrl, 'LINKPULSE_REQUIRE_POSTGRES is set but LINKPULSE_TEST_POSTGRES_URL is not');
@@ -46,8 +38,8 @@ for (const kind of DATABASE_KINDS) {
     };
 
     before(async () => {
-      const built = statSync(`${root}dist/cli/bin.js`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-      if (built < newest(`${root}src`)) throw new Error('dist/ is older than src/: run `npm run build` first');
+      const help = spawnSync(process.execPath, [BIN, 'update', '--help'], { encoding: 'utf8' });
+      if (!help.stdout.includes('--rules-file')) throw new Error(`the built CLI predates these flags: run \`npm run build\` first (${help.stderr.trim()})`);
       database = await kind.create();
       env = { ...process.env, LINKPULSE_DATABASE_URL: database.url, LINKPULSE_BASE_URL: 'https://sho.rt', LINKPULSE_LOG_LEVEL: 'silent' };
     });

@@ -91,7 +91,7 @@ export function WorldMap({ rows, total, active, onPick }: WorldMapProps) {
         </g>
       </svg>
       <figcaption>
-        <span class="pointed" data-testid="map-pointed" aria-live="polite">{highlighted ? describe(highlighted) : 'Point at or tab to a country'}</span>
+        <span class="pointed" data-testid="map-pointed">{highlighted ? describe(highlighted) : 'Point at or tab to a country'}</span>
         <span class="legend" aria-hidden="true">
           {formatNumber(1)}
           {Array.from({ length: LEVELS }, (_, i) => <span key={i} class={`swatch level-${i + 1}`} />)}
