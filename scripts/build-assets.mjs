@@ -1,5 +1,5 @@
-// After tsc: builds the dashboard (ui/) into dist/ui (one ES module, one stylesheet, the page; no CDN,
-// works offline) and copies the plain-JavaScript files that tsc does not (the SQLite read worker).
+// After tsc: builds the dashboard (ui/) into dist/ui (one ES module, one stylesheet, the page, and
+// the chunks the module imports when it needs them, such as the world map's shapes; no CDN, works offline) and copies the plain-JavaScript files that tsc does not (the SQLite read worker).
 // Asset names carry a hash of their content, so they can be cached forever (a change is a new name),
 // and each is stored gzip- and brotli-compressed beside itself, so nothing is compressed per request.
 import { createHash } from 'node:crypto';
@@ -17,7 +17,9 @@ const { metafile } = await build({
   entryPoints: { app: `${root}ui/main.tsx` },
   outdir: assets,
   entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
   assetNames: '[name]-[hash]',
+  splitting: true,
   metafile: true,
   bundle: true,
   format: 'esm',
@@ -29,10 +31,11 @@ const { metafile } = await build({
   logLevel: 'warning',
 });
 
-/** The built name of each file the page names: app.js → app-3F2K1QZ7.js. */
+/** The built name of each file the page names: app.js → app-3F2K1QZ7.js (chunks are named by the module). */
 const names = {};
 for (const output of Object.keys(metafile.outputs)) {
   const name = basename(output);
+  if (name.startsWith('chunk-')) continue;
   const plain = name.replace(/-[A-Z0-9]{8}\./, '.');
   if (plain !== name) names[plain] = name;
 }

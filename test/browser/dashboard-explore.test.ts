@@ -300,12 +300,14 @@ describe('exploring a link report in Chromium', { skip: chromiumMissing }, () =>
       await context.close();
     }
     for (const colorScheme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, colorScheme });
+      // Tall enough for the report, its first breakdowns and the world map.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1460 }, colorScheme });
       const desk = await context.newPage();
       await signIn(desk);
       await desk.goto(`${server.url}/dashboard/links/launch?interval=day&compare=previous&utmCampaign=spring`);
       await desk.waitForSelector('.chart canvas');
       await desk.waitForSelector('ol.rows[data-dimension=countries]');
+      await desk.waitForSelector('[data-testid=world-map] path[role=button]');
       await desk.screenshot({ path: `${SCREENSHOTS}desktop-${colorScheme}.png` });
       await context.close();
     }

@@ -3,6 +3,7 @@ import type { KeyCount, Stats } from '../api.js';
 import { CLICK_DIMENSIONS } from '../../src/core/analytics/analytics-store.js';
 import type { Dimension, Filters } from '../view/filters.js';
 import { BreakdownRows } from './breakdown-rows.js';
+import { CountryMap } from './country-map.js';
 
 export type Tab = readonly [Dimension, string];
 
@@ -41,8 +42,9 @@ export function Breakdown({ title, tabs, stats, filters, limit, onFilter, chosen
     }
   }
 
+  const map = dimension === 'countries' && rows.length > 0;
   return (
-    <section class="card breakdown" aria-label={title}>
+    <section class={map ? 'card breakdown has-map' : 'card breakdown'} aria-label={title}>
       <div class="breakdown-head">
         <h2>{title}</h2>
         {shown.length > 1 && (
@@ -53,6 +55,10 @@ export function Breakdown({ title, tabs, stats, filters, limit, onFilter, chosen
           </div>
         )}
       </div>
+      {map && (
+        <CountryMap rows={rows} limit={limit} total={stats.totals.clicks} active={filters.country}
+          onPick={(value) => onFilter('countries', value)} loadAll={() => loadAll('countries')} />
+      )}
       {rows.length === 0 ? <p class="muted">No clicks in this view</p> : (
         <div class={Array.isArray(expanded) ? 'rows-scroll' : ''}>
           <BreakdownRows

@@ -1,11 +1,22 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, linkPath, type FieldError, type Link } from '../api.js';
+import { plural } from '../format.js';
 import { formText, instantToLocal, localToInstant, splitTags } from '../form-values.js';
+import { ruleDrafts, rulesOf, variantDrafts, variantsOf } from '../link-targeting.js';
+import { DeliveryFields, deliveryOf } from './delivery-fields.js';
 import { Field } from './field.js';
+import { RulesEditor, VariantsEditor } from './targeting-editor.js';
 
 export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: (link: Link) => void; onDeleted: () => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
+  const [rules, setRules] = useState(() => ruleDrafts(link.rules));
+  const [variants, setVariants] = useState(() => variantDrafts(link.variants));
+  // The link as saved (here, or elsewhere and refetched) replaces the drafts; a live click does not.
+  useEffect(() => {
+    setRules(ruleDrafts(link.rules));
+    setVariants(variantDrafts(link.variants));
+  }, [link.updatedAt]);
 
   async function change(json: Record<string, unknown>) {
     try {
@@ -29,6 +40,9 @@ export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: 
       expiresAt: localToInstant(text('expiresAt')),
       maxClicks: text('maxClicks') ? Number(text('maxClicks')) : null,
       redirectType: Number(text('redirectType')),
+      ...deliveryOf(text),
+      rules: rulesOf(rules),
+      variants: variantsOf(variants),
     });
   }
 
@@ -51,6 +65,12 @@ export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: 
           {[302, 301, 307, 308].map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
       </Field>
+      <DeliveryFields link={link} errors={errors} />
+      <details class="more" open={link.rules.length > 0 || link.variants.length > 0 || errors.some((e) => /^(rules|variants)\b/.test(e.field)) || undefined}>
+        <summary>Targeting rules and A/B split{link.rules.length + link.variants.length > 0 && ` (${link.rules.length} ${plural(link.rules.length, 'rule')}, ${link.variants.length} ${plural(link.variants.length, 'variant')})`}</summary>
+        <RulesEditor rules={rules} onChange={setRules} errors={errors} />
+        <VariantsEditor variants={variants} onChange={setVariants} errors={errors} />
+      </details>
       {message && <p class={errors.length ? 'error' : 'muted'} role="status">{message}</p>}
       <div class="actions">
         <button type="submit">Save</button>
