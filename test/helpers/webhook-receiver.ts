@@ -14,8 +14,8 @@ export interface ReceivedEvent {
 
 /**
  * A real HTTP receiver on 127.0.0.1 that checks every request with the `standardwebhooks` package
- * (`new Webhook(secret).verify`) before it counts it; a request that fails verification is answered
- * 400 and recorded in `refused`. It can be taken down (connection refused) and brought up again on
+ * (`new Webhook(secret).verify`) and counts it once its answer is sent; a request that fails
+ * verification is answered 400 and recorded in `refused`. It can be taken down (connection refused) and brought up again on
  * the same port, and made to answer slowly.
  */
 export class WebhookReceiver {
@@ -23,6 +23,8 @@ export class WebhookReceiver {
   readonly refused: string[] = [];
   /** Answer time of each request, to keep deliveries in flight. */
   delayMs = 0;
+  /** Requests received and not answered yet. */
+  inFlight = 0;
   private secret: string | undefined;
   private server: Server | undefined;
   private port = 0;
@@ -38,10 +40,14 @@ export class WebhookReceiver {
 
   async up(): Promise<void> {
     const server = createServer((req, res) => {
+      this.inFlight++;
+      res.once('close', () => this.inFlight--);
       void this.receive(req).then(
-        async (accepted) => {
+        async (event) => {
           if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-          res.writeHead(accepted ? 204 : 400).end();
+          // Counted once answered: a sender killed before it read the answer has not delivered.
+          if (event) res.once('finish', () => this.events.push(event));
+          res.writeHead(event ? 204 : 400).end();
         },
         () => res.writeHead(500).end(),
       );
@@ -70,7 +76,7 @@ export class WebhookReceiver {
     return this.events.filter((e) => e.type === type);
   }
 
-  private async receive(req: IncomingMessage): Promise<boolean> {
+  private async receive(req: IncomingMessage): Promise<ReceivedEvent | undefined> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
@@ -78,11 +84,10 @@ export class WebhookReceiver {
     try {
       if (this.secret === undefined) throw new Error('no secret to verify with');
       const event = new Webhook(this.secret).verify(body, headers) as Omit<ReceivedEvent, 'id'>;
-      this.events.push({ ...event, id: headers['webhook-id'] as string });
-      return true;
+      return { ...event, id: headers['webhook-id'] as string };
     } catch (error) {
       this.refused.push(`${headers['webhook-id']}: ${String(error)}`);
-      return false;
+      return undefined;
     }
   }
 }
