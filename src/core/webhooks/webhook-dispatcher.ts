@@ -36,6 +36,10 @@ const CLAIM_MARGIN_MS = 5000;
 // Ended deliveries stay in the log (and can be sent again) this long.
 const KEEP_ENDED_MS = 3 * 86_400_000;
 const PRUNE_PER_STEP = 500;
+const PRUNE_EVERY_MS = 60_000;
+// Learning the settled click id takes, on PostgreSQL, the click writers' lock alone for an instant
+// (as the roller does each step): not more often than this, however fast steps follow each other.
+const SETTLED_MAX_AGE_MS = 500;
 
 /**
  * Turns stored clicks into clicks.recorded deliveries (a cursor per webhook over the settled click
@@ -53,6 +57,9 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  // In real time (performance.now()), not the injected clock: they pace the work, not the schedule.
+  private settledClickId = { upTo: 0, learnedAt: Number.NEGATIVE_INFINITY };
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -94,8 +101,10 @@ export class WebhookDispatcher {
     let more = false;
     const subscribers = await this.store.clickSubscribers();
     if (subscribers.length > 0) {
-      const upTo = await this.store.settledClickId();
-      for (const subscriber of subscribers) more = (await this.collectClicks(subscriber, upTo)) || more;
+      if (performance.now() - this.settledClickId.learnedAt >= SETTLED_MAX_AGE_MS) {
+        this.settledClickId = { upTo: await this.store.settledClickId(), learnedAt: performance.now() };
+      }
+      for (const subscriber of subscribers) more = (await this.collectClicks(subscriber, this.settledClickId.upTo)) || more;
     }
     if (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
     const free = MAX_IN_FLIGHT - this.inFlight.size;
@@ -103,7 +112,10 @@ export class WebhookDispatcher {
     const token = randomBase62(16);
     const claimed = await this.store.claim(now, free, now + this.timeoutMs + CLAIM_MARGIN_MS, token);
     for (const delivery of claimed) this.track(this.attempt(delivery, token));
-    await this.store.pruneEnded(now - KEEP_ENDED_MS, PRUNE_PER_STEP);
+    if (performance.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      // A full prune leaves more for the next step.
+      if ((await this.store.pruneEnded(now - KEEP_ENDED_MS, PRUNE_PER_STEP)) < PRUNE_PER_STEP) this.prunedAt = performance.now();
+    }
     return more || claimed.length === free;
   }
 
