@@ -19,6 +19,9 @@ import { SessionService } from './core/keys/session-service.js';
 import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
 import { ShareService } from './core/shares/share-service.js';
+import { WebhookDispatcher } from './core/webhooks/webhook-dispatcher.js';
+import { WebhookService } from './core/webhooks/webhook-service.js';
+import { HttpWebhookSender } from './adapters/http-webhook-sender.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import { Incident } from './core/shared/incident.js';
 import type { Storage } from './core/storage.js';
@@ -49,6 +52,10 @@ export interface LinkPulse {
   readonly sessions: SessionService;
   /** Public read-only shares of a link's report. */
   readonly shares: ShareService;
+  /** Signed webhooks: managing them. */
+  readonly webhooks: WebhookService;
+  /** Makes and sends webhook deliveries in the background (started by the server, not by the CLI). */
+  readonly webhookDispatcher: WebhookDispatcher;
   readonly bus: ClickBus;
   /** The database failing (a full disk, a lost server): logged once, reported by /readyz. */
   readonly databaseIncident: Incident;
@@ -89,7 +96,8 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   }
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
-  const links = new LinkService(storage.links, clock, ownHosts(config), changes, config.fallbackUrl ?? null);
+  const hosts = ownHosts(config);
+  const links = new LinkService(storage.links, clock, hosts, changes, config.fallbackUrl ?? null);
   const databaseIncident = new Incident('database operations', log, clock);
   const roller = new Roller(storage.rollups, {
     onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'rollup step failed; retrying')),
@@ -112,6 +120,15 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   // Every link lives on the base URL's host (the `domain` dimension of reports).
   const domain = new URL(config.baseUrl).host;
   const keys = new ApiKeyService(storage.keys, clock, config.adminKey);
+  const webhookDispatcher = new WebhookDispatcher({
+    store: storage.webhooks,
+    sender: new HttpWebhookSender(),
+    clock,
+    baseUrl: config.baseUrl,
+    // One process serves a SQLite file: a delivery held at start was held by one that died.
+    releaseClaimsAtStart: storage.kind === 'sqlite',
+    onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'webhook step failed; retrying')),
+  });
   return {
     config,
     log,
@@ -130,10 +147,13 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     keys,
     sessions: new SessionService(keys, storage.sessions, clock),
     shares: new ShareService(storage.shares, links, clock),
+    webhooks: new WebhookService(storage.webhooks, links, clock, hosts),
+    webhookDispatcher,
     bus,
     databaseIncident,
     async close() {
       await recorder.flush();
+      await webhookDispatcher.stop();
       await roller.stop();
       await links.stopSweeping();
       await events?.close();

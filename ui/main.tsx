@@ -7,6 +7,7 @@ import { SignIn } from './components/sign-in.js';
 import { LinkPage } from './pages/link-page.js';
 import { Overview } from './pages/overview.js';
 import { SharePage } from './pages/share-page.js';
+import { WebhooksPage } from './pages/webhooks-page.js';
 import { useLocation } from './use-location.js';
 
 const SESSION_RETRY_MS = 3000;
@@ -58,12 +59,14 @@ function App() {
     <>
       <header class="top">
         <a href="/dashboard" class="brand" onClick={(e) => { e.preventDefault(); navigate('/dashboard'); }}>LinkPulse</a>
+        {role === 'admin' && <a href="/dashboard/webhooks" onClick={(e) => { e.preventDefault(); navigate('/dashboard/webhooks'); }}>Webhooks</a>}
         <span class="role" data-testid="role">{role === 'admin' ? 'Admin' : 'Viewer (read only)'}</span>
         <button type="button" class="secondary" onClick={() => void signOut()}>Sign out</button>
       </header>
-      {code === undefined
-        ? <Overview session={session.session} navigate={navigate} />
-        : <LinkPage key={code} code={code} session={session.session} search={where.search} navigate={navigate} />}
+      {where.path === '/dashboard/webhooks' ? <WebhooksPage />
+        : code === undefined
+          ? <Overview session={session.session} navigate={navigate} />
+          : <LinkPage key={code} code={code} session={session.session} search={where.search} navigate={navigate} />}
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { ApiKeyStore } from './keys/api-key.js';
 import type { SessionStore } from './keys/session.js';
 import type { LinkStore } from './links/link-store.js';
 import type { ShareStore } from './shares/share.js';
+import type { WebhookStore } from './webhooks/webhook.js';
 
 /** Everything the domain needs from a database; one implementation per database. */
 export interface Storage {
@@ -17,6 +18,7 @@ export interface Storage {
   readonly keys: ApiKeyStore;
   readonly sessions: SessionStore;
   readonly shares: ShareStore;
+  readonly webhooks: WebhookStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

@@ -29,12 +29,14 @@ import { shareRoutes } from './routes/share-routes.js';
 import { sharedReportRoutes } from './routes/shared-report-routes.js';
 import { sparklineRoutes } from './routes/sparkline-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { ClickSchema } from './schemas/click-schemas.js';
 import { ProblemSchema } from './schemas/common.js';
 import { ApiKeySchema } from './schemas/key-schemas.js';
 import { LinkSchema } from './schemas/link-schemas.js';
 import { ShareSchema, SharedClickSchema } from './schemas/share-schemas.js';
 import { StatsSchema } from './schemas/stats-schemas.js';
+import { DeliverySchema, WebhookSchema } from './schemas/webhook-schemas.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -78,7 +80,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema]) {
+  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, WebhookSchema, DeliverySchema]) {
     app.addSchema(schema);
     addSharedSchema(schema);
   }
@@ -140,18 +142,20 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const unobserve = [lp.recorder.committed.on((commit) => metrics.committed(commit)), lp.roller.stepped.on((step) => metrics.stepped(step))];
   app.addHook('onReady', async () => {
     lp.roller.start();
+    lp.webhookDispatcher.start();
     lp.retention?.start();
     lp.links.startSweeping(1000, (error) => lp.log.warn({ err: error }, 'link change sweep failed; retrying'));
   });
   app.addHook('onClose', async () => {
     for (const stop of unobserve) stop();
     await lp.roller.stop();
+    await lp.webhookDispatcher.stop();
     await lp.retention?.stop();
     await lp.links.stopSweeping();
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes]) {
+  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, webhookRoutes]) {
     await app.register(routes, { lp });
   }
   await app.register(opsRoutes, { lp, metrics });

@@ -90,6 +90,45 @@ export interface LinkSharesTable {
   expires_at: number | null;
 }
 
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** Comma-separated event types. */
+  events: string;
+  all_links: number;
+  secret: string;
+  created_at: number;
+  /** Id of the last click made into a clicks.recorded delivery. */
+  click_cursor: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+}
+
+export interface WebhookLinksTable {
+  webhook_id: string;
+  link_id: number;
+  code: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  type: string;
+  /** JSON: the event's data (clicks), or the link as the change left it (link events). */
+  payload: string;
+  created_at: number;
+  status: string;
+  attempts: number;
+  /** When pending: due then; while a node sends it, until when that node holds it; ended: when. */
+  next_attempt_at: number;
+  claimed_by: string | null;
+  give_up_at: number;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
 /** The clicks by link, kept by the roller for clicks up to its watermark. */
 export interface ClickLinksTable {
   link_id: number;
@@ -128,6 +167,9 @@ export interface Database {
   link_shares: LinkSharesTable;
   rollup_state: RollupStateTable;
   rollup_periods: RollupPeriodsTable;
+  webhooks: WebhooksTable;
+  webhook_links: WebhookLinksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -536,7 +536,7 @@ class World {
     for (const question of run.questions) await this.ask(question, run.anchor, links);
     if (run.deleteB) {
       const b = links[2] as { code: string };
-      assert.equal(await this.lp.storage.links.delete(b.code), true);
+      assert.equal(await this.lp.storage.links.delete(b.code, Date.now()), true);
       this.deleted.push(...this.stored.filter((s) => s.code === b.code));
       this.stored = this.stored.filter((s) => s.code !== b.code);
     }

@@ -150,9 +150,9 @@ for (const kind of DATABASE_KINDS) {
       const last = page1.at(-1)!;
       const page2 = await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 5, before: { value: last.at, id: last.id } });
       assert.deepEqual(page2.map((c) => c.at), [T0 + 2000, T0 + 1000]);
-      assert.equal(await storage.links.delete('pages'), true);
+      assert.equal(await storage.links.delete('pages', Date.now()), true);
       assert.deepEqual(await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 5 }), []);
-      assert.equal(await storage.links.delete('pages'), false);
+      assert.equal(await storage.links.delete('pages', Date.now()), false);
     });
 
     it('answers totals, breakdowns, buckets and top links with bot filters, before and after rolling up', async () => {
@@ -233,7 +233,7 @@ for (const kind of DATABASE_KINDS) {
       }
       const overall = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, [], 5);
       assert.equal(overall.totals.clicks, 600);
-      assert.equal(await storage.links.delete('roll2'), true);
+      assert.equal(await storage.links.delete('roll2', Date.now()), true);
       const afterDelete = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, [], 5);
       assert.equal(afterDelete.totals.clicks, clicks.filter((c) => c.linkId === links[0]!.id).length);
     });
@@ -288,7 +288,7 @@ for (const kind of DATABASE_KINDS) {
       await check(linkOf(0));
       await roller.catchUp();
       await check(linkOf(0));
-      assert.equal(await storage.links.delete('day2'), true);
+      assert.equal(await storage.links.delete('day2', Date.now()), true);
       const overall = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, spans(base, base + 3 * 86_400_000, 86_400_000), 5);
       assert.deepEqual(overall.timeseries.map((b) => b.clicks), [0, 1, 2].map((d) => linkOf(0).filter((c) => c.at >= base + d * 86_400_000 && c.at < base + (d + 1) * 86_400_000).length));
       assert.deepEqual(overall.breakdowns.countries, naiveReport(linkOf(0), base, base + 3 * 86_400_000, 'include', []).countries);
@@ -329,7 +329,7 @@ for (const kind of DATABASE_KINDS) {
         await expect(links[1]!.id);
         // Fed, then deleted before the step: the step must not add them to the all-links rows.
         await store(batch(6, base + 180_000));
-        assert.equal(await storage.links.delete('fed2'), true);
+        assert.equal(await storage.links.delete('fed2', Date.now()), true);
         all.splice(0, all.length, ...all.filter((c) => c.linkId !== links[1]!.id));
         assert.equal(await fedRoller.step(), 0); // refused: its clicks are not all there any more
         await fedRoller.catchUp();
@@ -357,7 +357,7 @@ for (const kind of DATABASE_KINDS) {
       // The newest clicks belong to a link that is then deleted: later ids must still be rolled up.
       await storage.clicks.insertBatch([1, 2, 3].map((i) => newClick(gone.id, base + i)));
       await racers[0]!.catchUp();
-      assert.equal(await storage.links.delete('gone'), true);
+      assert.equal(await storage.links.delete('gone', Date.now()), true);
       await storage.clicks.insertBatch([newClick(kept.id, base + 500_000, { visitorId: 'late' })]);
       await racers[0]!.catchUp();
       assert.equal(await clicksOf(kept.id), 301);
@@ -398,7 +398,7 @@ for (const kind of DATABASE_KINDS) {
 
       await storage.clicks.insertBatch([newClick(mine.id, base + 5), newClick(other.id, base + 6)]); // past the watermark
       const otherCount = clicks.filter((c) => c.linkId === other.id).length + 1;
-      assert.equal(await storage.links.delete('pageMine'), true);
+      assert.equal(await storage.links.delete('pageMine', Date.now()), true);
       assert.deepEqual(await page(mine.id), []);
       const all = await storage.clicks.list({ from: base, to: base + 86_400_000, limit: 1000 });
       assert.deepEqual(new Set(all.map((c) => c.linkId)), new Set([other.id]));
@@ -472,7 +472,7 @@ for (const kind of DATABASE_KINDS) {
       const deleting = storage.rollups.closeDay(days[0]!.to);
       await dayRowsWritten(days[0]!);
       // (Not the link of the newest click: deleting that lowers the watermark, which refuses the close too.)
-      assert.equal(await storage.links.delete('close598'), true);
+      assert.equal(await storage.links.delete('close598', Date.now()), true);
       clicks.splice(0, clicks.length, ...clicks.filter((c) => c.linkId !== links[598]!.id));
       // SQLite's one connection runs the deletion before the close's next batch; PostgreSQL's pool
       // may let the close end first (the deletion then takes its clicks out of the closed day's rows).
@@ -522,7 +522,7 @@ for (const kind of DATABASE_KINDS) {
         [T0 + 3000, T0 + 3000, T0 + 2000, T0 + 1000, T0 - 5 * 86_400_000]);
       const gone = await storage.clicks.importBatch([visit('src#1', T0)]);
       assert.equal(gone.length, 1);
-      await storage.links.delete('imported');
+      await storage.links.delete('imported', Date.now());
       const relinked = (await storage.links.insert(newLink('imported'))) as { id: number };
       const back = await storage.clicks.importBatch([{ ...newClick(relinked.id, T0), importKey: 'src#1' }]);
       assert.equal(typeof back[0], 'object', 'a deleted link took its clicks and their keys along');

@@ -162,7 +162,7 @@ export class LinkService {
   }
 
   async delete(code: string): Promise<void> {
-    const deleted = isPossibleCode(code) && (await this.links.delete(code));
+    const deleted = isPossibleCode(code) && (await this.links.delete(code, this.clock.now()));
     this.forget(code);
     if (!deleted) throw new NotFoundError(`No link has the code "${code}"`);
   }

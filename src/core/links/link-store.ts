@@ -27,6 +27,9 @@ export interface LinkStore {
   exactClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
   /** Codes of links changed (or created) at or after `since`, at most `limit` of them. */
   changedSince(since: number, limit: number): Promise<string[]>;
-  /** Deletes the link and every click it had. */
-  delete(code: string): Promise<boolean>;
+  /**
+   * Deletes the link and every click it had. Each change (insert, update, delete, the last at `at`)
+   * also queues its link event for the webhooks that want it, in the same transaction.
+   */
+  delete(code: string, at: number): Promise<boolean>;
 }

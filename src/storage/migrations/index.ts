@@ -12,6 +12,7 @@ import { dashboardSessions } from './2026-12-02T0100-dashboard-sessions.js';
 import { linkFallbackTrack } from './2026-12-02T0200-link-fallback-track.js';
 import { linkPreviewTargeting } from './2026-12-02T0300-link-preview-targeting.js';
 import { linkShares } from './2026-12-02T0400-link-shares.js';
+import { webhooks } from './2026-12-03T0100-webhooks.js';
 import { clickImportKeys } from './2026-12-03T0200-click-import-keys.js';
 
 /**
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-02T0200-link-fallback-track': linkFallbackTrack,
   '2026-12-02T0300-link-preview-targeting': linkPreviewTargeting,
   '2026-12-02T0400-link-shares': linkShares,
+  '2026-12-03T0100-webhooks': webhooks,
   '2026-12-03T0200-click-import-keys': clickImportKeys,
 };
 

@@ -241,7 +241,7 @@ export function toRow(c: NewClick | ImportedClick): Omit<ClickRow, 'id'> {
   };
 }
 
-function toClick(row: ClickRow): Click {
+export function toClick(row: ClickRow): Click {
   return {
     id: Number(row.id),
     linkId: Number(row.link_id),

@@ -6,6 +6,7 @@ import type { Database, LinksTable, SqlDialect } from '../schema.js';
 import { deleteLinkClicks, exactClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { isUniqueViolation } from './errors.js';
+import { forgetLinkInWebhooks, recordLinkEvent } from './webhook-outbox.js';
 
 type LinkRow = Selectable<LinksTable>;
 
@@ -33,7 +34,9 @@ export class SqlLinkStore implements LinkStore {
           variants: jsonOrNull(link.variants),
         }).returningAll().executeTakeFirstOrThrow();
         await insertTags(trx, row.id, link.tags);
-        return toLink(row, [...link.tags]);
+        const created = toLink(row, [...link.tags]);
+        await recordLinkEvent(trx, 'link.created', created, link.createdAt);
+        return created;
       });
     } catch (error) {
       if (isUniqueViolation(error)) return 'code-taken';
@@ -101,14 +104,19 @@ export class SqlLinkStore implements LinkStore {
         await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
         await insertTags(trx, row.id, changes.tags);
       }
-      return (await new SqlLinkStore(this.kind, trx).withTags([row]))[0];
+      const updated = (await new SqlLinkStore(this.kind, trx).withTags([row]))[0] as Link;
+      await recordLinkEvent(trx, 'link.updated', updated, changes.updatedAt);
+      return updated;
     });
   }
 
-  async delete(code: string): Promise<boolean> {
+  async delete(code: string, at: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.deleteFrom('links').where('code', '=', code).returning('id').executeTakeFirst();
+      const row = await trx.deleteFrom('links').where('code', '=', code).returningAll().executeTakeFirst();
       if (!row) return false;
+      const [deleted] = await new SqlLinkStore(this.kind, trx).withTags([row]);
+      await recordLinkEvent(trx, 'link.deleted', deleted as Link, at);
+      await forgetLinkInWebhooks(trx, row.id);
       await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
       // SQLite may hand a deleted link's id to the next link: its shares must not open that one.
       await trx.deleteFrom('link_shares').where('link_id', '=', row.id).execute();

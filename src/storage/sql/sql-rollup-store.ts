@@ -63,9 +63,7 @@ export class SqlRollupStore implements RollupStore {
 
   async position(): Promise<{ after: number; upTo: number }> {
     const after = await readWatermark(this.db);
-    // SQLite commits ids in order: its highest is committed (the last entry of the rowid tree).
-    const upTo = this.kind === 'postgres' ? await this.db.transaction().execute(committedUpTo) : await highestClickId(this.db);
-    return { after, upTo };
+    return { after, upTo: await settledClickId(this.kind, this.db) };
   }
 
   async clicksAfter(after: number, upTo: number, limit: number): Promise<RollupClick[]> {
@@ -147,6 +145,15 @@ function toRollupClick(r: ClickRollupRow): RollupClick {
   const click: Record<string, unknown> = { id: Number(r.id), linkId: Number(r.link_id), at: Number(r.at), bot: Number(r.bot) === 1, visitorId: r.visitor_id };
   for (const dimension of DIMENSIONS) click[CLICK_DIMENSIONS[dimension]] = r[DIMENSION_COLUMNS[dimension]];
   return click as unknown as RollupClick;
+}
+
+/**
+ * The highest click id that no click still being written can undercut: what the roller rolls up to,
+ * and how far webhooks read clicks. SQLite commits ids in order: its highest is committed (the last
+ * entry of the rowid tree).
+ */
+export async function settledClickId(kind: SqlDialect, db: Kysely<Database>): Promise<number> {
+  return kind === 'postgres' ? db.transaction().execute(committedUpTo) : highestClickId(db);
 }
 
 /** The highest click id stored (0 with none). */

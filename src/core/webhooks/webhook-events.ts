@@ -1,0 +1,32 @@
+import type { ClickRecorded } from '../clicks/click.js';
+import { toClickView } from '../clicks/click-view.js';
+import type { Link } from '../links/link.js';
+import { toLinkView } from '../links/link-view.js';
+import type { WebhookEvent } from './webhook.js';
+
+/** A link as a link event keeps it: everything but its password's hash. */
+type LinkSnapshot = Omit<Link, 'passwordHash'> & { readonly hasPassword: boolean };
+
+// Stands for "has a password" when a snapshot is shown: the hash itself is never copied.
+const PASSWORD_SET = '(set)';
+
+/** What a link event's delivery stores: the link as its change left it (as it was, when deleted). */
+export function linkEventPayload(link: Link): string {
+  const { passwordHash, ...rest } = link;
+  const snapshot: LinkSnapshot = { ...rest, hasPassword: passwordHash !== null };
+  return JSON.stringify(snapshot);
+}
+
+/** What a clicks.recorded delivery stores: its data, each click as the API's click list shows it. */
+export function clicksEventPayload(clicks: readonly ClickRecorded[]): string {
+  return JSON.stringify({ clicks: clicks.map(({ click, code }) => toClickView(click, code)) });
+}
+
+/** The body a delivery posts: `{type, timestamp, data}`, the same on every attempt. */
+export function eventBody(type: WebhookEvent, createdAt: number, payload: string, baseUrl: string): string {
+  const timestamp = new Date(createdAt).toISOString();
+  if (type === 'clicks.recorded') return `{"type":"${type}","timestamp":"${timestamp}","data":${payload}}`;
+  const { hasPassword, ...link } = JSON.parse(payload) as LinkSnapshot;
+  const data = toLinkView({ ...link, passwordHash: hasPassword ? PASSWORD_SET : null }, baseUrl);
+  return JSON.stringify({ type, timestamp, data });
+}
