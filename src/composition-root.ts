@@ -18,6 +18,9 @@ import { SessionService } from './core/keys/session-service.js';
 import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
 import { ShareService } from './core/shares/share-service.js';
+import { DEFAULT_ORPHAN_CAP, OrphanCap, type OrphanCapLimits } from './core/orphans/orphan-cap.js';
+import { OrphanQueryService } from './core/orphans/orphan-query-service.js';
+import { OrphanRecorder } from './core/orphans/orphan-recorder.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import { Incident } from './core/shared/incident.js';
 import type { Storage } from './core/storage.js';
@@ -46,6 +49,10 @@ export interface LinkPulse {
   readonly sessions: SessionService;
   /** Public read-only shares of a link's report. */
   readonly shares: ShareService;
+  /** Records requests no link answered; undefined when LINKPULSE_TRACK_ORPHANS=false. */
+  readonly orphanRecorder: OrphanRecorder | undefined;
+  /** The log of orphan visits (their reports: `stats.orphans`). */
+  readonly orphans: OrphanQueryService;
   readonly bus: ClickBus;
   /** The database failing (a full disk, a lost server): logged once, reported by /readyz. */
   readonly databaseIncident: Incident;
@@ -55,6 +62,8 @@ export interface LinkPulse {
 
 export interface LinkPulseOptions {
   readonly clock?: Clock;
+  /** How many orphan visits are stored a minute (tests lower it). */
+  readonly orphanCap?: OrphanCapLimits;
 }
 
 export async function createLinkPulse(config: Config, options: LinkPulseOptions = {}): Promise<LinkPulse> {
@@ -108,6 +117,14 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   // Every link lives on the base URL's host (the `domain` dimension of reports).
   const domain = new URL(config.baseUrl).host;
   const keys = new ApiKeyService(storage.keys, clock, config.adminKey);
+  const tracking = new TrackingPolicy(config.excludedIps, config.noTrackParam);
+  const orphanRecorder = config.trackOrphans ? new OrphanRecorder({
+    store: storage.orphans,
+    visits: recorder.visits,
+    tracking,
+    cap: new OrphanCap(options.orphanCap ?? DEFAULT_ORPHAN_CAP, clock),
+    onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'orphan visits could not be stored')),
+  }) : undefined;
   return {
     config,
     log,
@@ -116,7 +133,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     links,
     clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
-    tracking: new TrackingPolicy(config.excludedIps, config.noTrackParam),
+    tracking,
     identityRetention: config.retentionIpDays === undefined ? undefined
       : new IdentityRetention(storage.clicks, config.retentionIpDays, clock, (error) => log.warn({ err: error }, 'forgetting old IPs failed; retrying')),
     stats: new StatsService(new RollupAnalytics(storage.rollups), storage.scan, links, clock, domain),
@@ -124,10 +141,13 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     keys,
     sessions: new SessionService(keys, storage.sessions, clock),
     shares: new ShareService(storage.shares, links, clock),
+    orphanRecorder,
+    orphans: new OrphanQueryService(storage.orphans, clock, domain),
     bus,
     databaseIncident,
     async close() {
       await recorder.flush();
+      await orphanRecorder?.flush();
       await roller.stop();
       await links.stopSweeping();
       await events?.close();

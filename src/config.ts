@@ -23,6 +23,8 @@ export interface Config {
   readonly noTrackParam: string | undefined;
   /** Days after which a click's IP and user agent are forgotten; undefined: kept. */
   readonly retentionIpDays: number | undefined;
+  /** Whether requests no link answers (the base URL, unknown codes, other 404s) are recorded. */
+  readonly trackOrphans: boolean;
 }
 
 export class ConfigError extends Error {
@@ -56,8 +58,10 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError('LINKPULSE_NO_TRACK_PARAM', `must be a query parameter name of letters, digits, _ . ~ - (got "${noTrackParam}")`);
   }
   const retentionIpDays = parseDays('LINKPULSE_RETENTION_IP_DAYS', env.LINKPULSE_RETENTION_IP_DAYS);
+  const trackOrphans = parseBoolean('LINKPULSE_TRACK_ORPHANS', env.LINKPULSE_TRACK_ORPHANS) ?? true;
   return Object.freeze({
     port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel, fallbackUrl, excludedIps, noTrackParam, retentionIpDays,
+    trackOrphans,
   });
 }
 
@@ -115,6 +119,14 @@ function parseBaseUrl(value: string | undefined, port: number): string {
   if (url.search !== '' || url.hash !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not have a query or fragment');
   if (url.username !== '' || url.password !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not contain user:password@');
   return url.href.replace(/\/+$/, '');
+}
+
+function parseBoolean(variable: string, value: string | undefined): boolean | undefined {
+  const text = nonEmpty(variable, value)?.toLowerCase();
+  if (text === undefined) return undefined;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new ConfigError(variable, `must be true or false (got "${value?.trim()}")`);
 }
 
 function parseDays(variable: string, value: string | undefined): number | undefined {

@@ -5,6 +5,7 @@ import type { ApiKeyStore } from './keys/api-key.js';
 import type { SessionStore } from './keys/session.js';
 import type { LinkStore } from './links/link-store.js';
 import type { ShareStore } from './shares/share.js';
+import type { OrphanVisitStore } from './orphans/orphan-visit-store.js';
 
 /** Everything the domain needs from a database; one implementation per database. */
 export interface Storage {
@@ -17,6 +18,8 @@ export interface Storage {
   readonly keys: ApiKeyStore;
   readonly sessions: SessionStore;
   readonly shares: ShareStore;
+  /** Visits no link answered. */
+  readonly orphans: OrphanVisitStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

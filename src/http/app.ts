@@ -21,6 +21,9 @@ import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } fro
 import { clickRoutes } from './routes/click-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { linkRoutes } from './routes/link-routes.js';
+import { orphanRoutes } from './routes/orphan-routes.js';
+import { recordOrphanVisits } from './orphan-visits.js';
+import { OrphanStatsSchema, OrphanVisitSchema } from './schemas/orphan-schemas.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { qrRoutes } from './routes/qr-routes.js';
@@ -78,7 +81,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema]) {
+  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, OrphanStatsSchema, OrphanVisitSchema]) {
     app.addSchema(schema);
     addSharedSchema(schema);
   }
@@ -151,12 +154,13 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes]) {
+  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, orphanRoutes]) {
     await app.register(routes, { lp });
   }
   await app.register(opsRoutes, { lp, metrics });
   await app.register(dashboardRoutes, { lp, throttle: throttles.keys });
   await app.register(redirectRoutes, { lp, metrics, throttles });
+  recordOrphanVisits(app, lp, metrics);
   return app;
 }
 

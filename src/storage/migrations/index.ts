@@ -12,6 +12,7 @@ import { dashboardSessions } from './2026-12-02T0100-dashboard-sessions.js';
 import { linkFallbackTrack } from './2026-12-02T0200-link-fallback-track.js';
 import { linkPreviewTargeting } from './2026-12-02T0300-link-preview-targeting.js';
 import { linkShares } from './2026-12-02T0400-link-shares.js';
+import { orphanVisits } from './2026-12-03T0300-orphan-visits.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-02T0200-link-fallback-track': linkFallbackTrack,
   '2026-12-02T0300-link-preview-targeting': linkPreviewTargeting,
   '2026-12-02T0400-link-shares': linkShares,
+  '2026-12-03T0300-orphan-visits': orphanVisits,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

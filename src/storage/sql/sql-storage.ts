@@ -11,6 +11,7 @@ import { SqlRollupStore, type PeriodWriter } from './sql-rollup-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
 import { SqlSessionStore } from './sql-session-store.js';
 import { SqlShareStore } from './sql-share-store.js';
+import { SqlOrphanVisitStore } from './sql-orphan-visit-store.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -23,6 +24,7 @@ export class SqlStorage implements Storage {
   readonly keys: SqlApiKeyStore;
   readonly sessions: SqlSessionStore;
   readonly shares: SqlShareStore;
+  readonly orphans: SqlOrphanVisitStore;
   private readonly reads: Kysely<Database>;
   private readonly onClose: (() => Promise<void>) | undefined;
   private readonly hasRoom: (() => Promise<void>) | undefined;
@@ -52,6 +54,7 @@ export class SqlStorage implements Storage {
     this.keys = new SqlApiKeyStore(db);
     this.sessions = new SqlSessionStore(db);
     this.shares = new SqlShareStore(db);
+    this.orphans = new SqlOrphanVisitStore(db, this.reads);
   }
 
   async migrate(): Promise<string[]> {
