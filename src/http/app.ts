@@ -24,6 +24,8 @@ import { linkRoutes } from './routes/link-routes.js';
 import { orphanRoutes } from './routes/orphan-routes.js';
 import { recordOrphanVisits } from './orphan-visits.js';
 import { OrphanStatsSchema, OrphanVisitSchema } from './schemas/orphan-schemas.js';
+import { shlinkRoutes } from './shlink/shlink-routes.js';
+import { ShlinkOrphanVisitSchema, ShlinkProblemSchema, ShlinkShortUrlSchema, ShlinkVisitSchema } from './shlink/shlink-schemas.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { qrRoutes } from './routes/qr-routes.js';
@@ -81,7 +83,8 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, OrphanStatsSchema, OrphanVisitSchema]) {
+  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, OrphanStatsSchema, OrphanVisitSchema,
+    ShlinkProblemSchema, ShlinkShortUrlSchema, ShlinkVisitSchema, ShlinkOrphanVisitSchema]) {
     app.addSchema(schema);
     addSharedSchema(schema);
   }
@@ -117,7 +120,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   await app.register(rateLimit, {
     max: options.apiRateLimit ?? 6000,
     timeWindow: 60_000,
-    allowList: (request) => !request.url.startsWith('/api/'),
+    allowList: (request) => !request.url.startsWith('/api/') && !request.url.startsWith('/rest/'),
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
   });
@@ -157,6 +160,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, orphanRoutes]) {
     await app.register(routes, { lp });
   }
+  await app.register(shlinkRoutes, { lp, guesses: throttles.keys, prefix: '/rest' });
   await app.register(opsRoutes, { lp, metrics });
   await app.register(dashboardRoutes, { lp, throttle: throttles.keys });
   await app.register(redirectRoutes, { lp, metrics, throttles });

@@ -66,6 +66,19 @@ export class ClickQueryService {
     return { items: page.items.map((c) => toClickView(c, link.code)), nextCursor: page.nextCursor };
   }
 
+  /** A numbered page of a link's clicks, newest first: `offset` clicks skipped (read, so keep it small). */
+  async numberedPage(code: string, request: ClickRangeRequest & { readonly offset: number; readonly limit: number }): Promise<{ link: Link; items: Click[] }> {
+    const { offset, limit, ...rest } = request;
+    const range = this.range(rest, RANGE_PARAMETERS);
+    const link = await this.links.find(code);
+    return { link, items: await this.clicks.list({ linkId: link.id, ...range, limit, offset }) };
+  }
+
+  /** Every click of every link stored now, and how many were bots'. */
+  totals(): Promise<{ readonly clicks: number; readonly botClicks: number }> {
+    return this.clicks.totals();
+  }
+
   /** Checks the request and answers the link and the file's text, a chunk at a time, newest click first. */
   async export(code: string, request: ClickRangeRequest, format: ExportFormat): Promise<{ link: Link; chunks: AsyncGenerator<string> }> {
     const range = this.range(request, EXPORT_PARAMETERS);

@@ -23,6 +23,8 @@ export interface ClickPageQuery {
   readonly limit: number;
   /** Keyset position, newest first: the `at` and id of the last click already seen. */
   readonly before?: { readonly value: number; readonly id: number } | undefined;
+  /** Rows to skip first (numbered pages; costs as many rows read). */
+  readonly offset?: number | undefined;
 }
 
 /** Storage port for clicks. */
@@ -46,6 +48,8 @@ export interface ClickStore {
    * link's code; undefined when more than `limit` of them, or more than `window` clicks of all links,
    * were stored since: too many to catch up on one by one.
    */
+  /** Every click of every link stored now, and how many of them were bots'. */
+  totals(): Promise<{ readonly clicks: number; readonly botClicks: number }>;
   /** Blanks the IP and user agent of up to `limit` clicks recorded before `before`; answers how many. */
   forgetIdentities(before: number, limit: number): Promise<number>;
   since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined>;

@@ -1,9 +1,9 @@
-import { PAGE_PARAMETERS, parseClickRange, type ClickRangeRequest } from '../clicks/click-query-service.js';
+import { PAGE_PARAMETERS, parseClickRange, RANGE_PARAMETERS, type ClickRangeRequest } from '../clicks/click-query-service.js';
 import type { Clock } from '../shared/clock.js';
 import { ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
-import { parseOrphanTypes } from './orphan-visit.js';
+import { parseOrphanTypes, type OrphanVisit } from './orphan-visit.js';
 import type { OrphanVisitStore } from './orphan-visit-store.js';
 import { toOrphanVisitView, type OrphanVisitView } from './orphan-visit-view.js';
 
@@ -39,6 +39,16 @@ export class OrphanQueryService {
     const rows = await this.store.list({ ...range, types, limit: limit + 1, before });
     const page = pageOf(rows, limit, (last) => ({ value: last.at, id: last.id }));
     return { items: page.items.map(toOrphanVisitView), nextCursor: page.nextCursor };
+  }
+
+  /** A numbered page of orphan visits, newest first: `offset` visits skipped (read, so keep it small). */
+  async numberedPage(request: ClickRangeRequest & { readonly offset: number; readonly limit: number; readonly type?: string | undefined }): Promise<OrphanVisit[]> {
+    const { offset, limit, type, ...rest } = request;
+    const errors = new FieldErrors();
+    const types = parseOrphanTypes(type, errors);
+    errors.throwIfAny();
+    const range = parseClickRange(rest, RANGE_PARAMETERS, this.clock.now(), this.domain, NOT_FOR_ORPHANS);
+    return this.store.list({ ...range, types, limit, offset });
   }
 
   /** Every orphan visit stored, and how many were bots'. */

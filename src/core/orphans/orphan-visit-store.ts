@@ -12,6 +12,8 @@ export interface OrphanPageQuery {
   readonly limit: number;
   /** Keyset position, newest first: the `at` and id of the last visit already seen. */
   readonly before?: { readonly value: number; readonly id: number } | undefined;
+  /** Rows to skip first (numbered pages; costs as many rows read). */
+  readonly offset?: number | undefined;
 }
 
 /** Storage port for orphan visits (reports on them go through ClickScan). */

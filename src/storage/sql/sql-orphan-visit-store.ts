@@ -34,7 +34,7 @@ export class SqlOrphanVisitStore implements OrphanVisitStore {
       .where(filterCondition(query.filters, query.bots ?? 'include', 'o'));
     if (query.types.length > 0) select = select.where('o.type', 'in', query.types);
     if (query.before) select = select.where(olderThan(sql.ref('o.at'), sql.ref('o.id'), query.before));
-    const rows = await select.orderBy('o.at', 'desc').orderBy('o.id', 'desc').limit(query.limit).execute();
+    const rows = await select.orderBy('o.at', 'desc').orderBy('o.id', 'desc').limit(query.limit).offset(query.offset ?? 0).execute();
     return rows.map(toVisit);
   }
 
