@@ -87,6 +87,8 @@ describe('Shlink-compatible API', () => {
       if (!r.ok) throw await r.json();
     }));
     assert.deepEqual(wrongOrder.invalidElements, ['orderBy']);
+    const unsupported = await problemOf(shlink.listShortUrls({ excludeMaxVisitsReached: true }));
+    assert.deepEqual(unsupported.invalidElements, ['excludeMaxVisitsReached'], 'refused, not ignored');
   });
 
   it('reads and edits a short URL, and says "short URL not found" for an unknown code', async () => {

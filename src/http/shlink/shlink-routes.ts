@@ -58,6 +58,13 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
     }
   });
 
+  // A parameter this API does not take is refused, not ignored: an unknown filter must not widen a list.
+  app.addHook('preValidation', async (request) => {
+    const known = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+    const unknown = Object.keys(request.query as Record<string, unknown>).filter((name) => !(name in known));
+    if (unknown.length > 0) throw new ShlinkError(shlinkProblems.invalidData(unknown, `LinkPulse does not support ${unknown.join(', ')} here`));
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemOf(error);
     if (problem.status >= 500 && !(error instanceof DomainError)) {
