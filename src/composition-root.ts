@@ -22,6 +22,9 @@ import { ShareService } from './core/shares/share-service.js';
 import { WebhookDispatcher } from './core/webhooks/webhook-dispatcher.js';
 import { WebhookService } from './core/webhooks/webhook-service.js';
 import { HttpWebhookSender } from './adapters/http-webhook-sender.js';
+import { DEFAULT_ORPHAN_CAP, OrphanCap, type OrphanCapLimits } from './core/orphans/orphan-cap.js';
+import { OrphanQueryService } from './core/orphans/orphan-query-service.js';
+import { OrphanRecorder } from './core/orphans/orphan-recorder.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import { Incident } from './core/shared/incident.js';
 import type { Storage } from './core/storage.js';
@@ -56,6 +59,10 @@ export interface LinkPulse {
   readonly webhooks: WebhookService;
   /** Makes and sends webhook deliveries in the background (started by the server, not by the CLI). */
   readonly webhookDispatcher: WebhookDispatcher;
+  /** Records requests no link answered; undefined when LINKPULSE_TRACK_ORPHANS=false. */
+  readonly orphanRecorder: OrphanRecorder | undefined;
+  /** The log of orphan visits (their reports: `stats.orphans`). */
+  readonly orphans: OrphanQueryService;
   readonly bus: ClickBus;
   /** The database failing (a full disk, a lost server): logged once, reported by /readyz. */
   readonly databaseIncident: Incident;
@@ -65,6 +72,8 @@ export interface LinkPulse {
 
 export interface LinkPulseOptions {
   readonly clock?: Clock;
+  /** How many orphan visits are stored a minute (tests lower it). */
+  readonly orphanCap?: OrphanCapLimits;
 }
 
 export async function createLinkPulse(config: Config, options: LinkPulseOptions = {}): Promise<LinkPulse> {
@@ -129,6 +138,14 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     releaseClaimsAtStart: storage.kind === 'sqlite',
     onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'webhook step failed; retrying')),
   });
+  const tracking = new TrackingPolicy(config.excludedIps, config.noTrackParam);
+  const orphanRecorder = config.trackOrphans ? new OrphanRecorder({
+    store: storage.orphans,
+    visits: recorder.visits,
+    tracking,
+    cap: new OrphanCap(options.orphanCap ?? DEFAULT_ORPHAN_CAP, clock),
+    onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'orphan visits could not be stored')),
+  }) : undefined;
   return {
     config,
     log,
@@ -138,7 +155,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
     clickImport: new ClickImport({ recorder, clicks: storage.clicks, visitors, clock, onStored: (clicks) => roller.feed(clicks) }),
-    tracking: new TrackingPolicy(config.excludedIps, config.noTrackParam),
+    tracking,
     retention: config.retentionIpDays === undefined && config.retentionClickDays === undefined ? undefined
       : new Retention(storage.clicks, { identities: config.retentionIpDays, clicks: config.retentionClickDays }, clock,
         (error) => log.warn({ err: error }, 'forgetting old clicks failed; retrying')),
@@ -149,11 +166,14 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     shares: new ShareService(storage.shares, links, clock),
     webhooks: new WebhookService(storage.webhooks, links, clock, hosts),
     webhookDispatcher,
+    orphanRecorder,
+    orphans: new OrphanQueryService(storage.orphans, clock, domain),
     bus,
     databaseIncident,
     async close() {
       await recorder.flush();
       await webhookDispatcher.stop();
+      await orphanRecorder?.flush();
       await roller.stop();
       await links.stopSweeping();
       await events?.close();

@@ -24,6 +24,8 @@ export interface Config {
   /** Days after which a click's IP and user agent are forgotten; undefined: kept. */
   readonly retentionIpDays: number | undefined;
   readonly retentionClickDays: number | undefined;
+  /** Whether requests no link answers (the base URL, unknown codes, other 404s) are recorded. */
+  readonly trackOrphans: boolean;
 }
 
 export class ConfigError extends Error {
@@ -58,9 +60,11 @@ export function loadConfig(env: Env): Config {
   }
   const retentionIpDays = parseDays('LINKPULSE_RETENTION_IP_DAYS', env.LINKPULSE_RETENTION_IP_DAYS);
   const retentionClickDays = parseDays('LINKPULSE_RETENTION_CLICK_DAYS', env.LINKPULSE_RETENTION_CLICK_DAYS);
+  const trackOrphans = parseBoolean('LINKPULSE_TRACK_ORPHANS', env.LINKPULSE_TRACK_ORPHANS) ?? true;
   return Object.freeze({
     port, host, databaseUrl, baseUrl, adminKey, ipStorage, trustProxy, geoipDb, logLevel, fallbackUrl, excludedIps, noTrackParam, retentionIpDays,
     retentionClickDays,
+    trackOrphans,
   });
 }
 
@@ -118,6 +122,14 @@ function parseBaseUrl(value: string | undefined, port: number): string {
   if (url.search !== '' || url.hash !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not have a query or fragment');
   if (url.username !== '' || url.password !== '') throw new ConfigError('LINKPULSE_BASE_URL', 'must not contain user:password@');
   return url.href.replace(/\/+$/, '');
+}
+
+function parseBoolean(variable: string, value: string | undefined): boolean | undefined {
+  const text = nonEmpty(variable, value)?.toLowerCase();
+  if (text === undefined) return undefined;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new ConfigError(variable, `must be true or false (got "${value?.trim()}")`);
 }
 
 function parseDays(variable: string, value: string | undefined): number | undefined {

@@ -6,6 +6,7 @@ import { api, ApiError, describeFailure, type Session } from './api.js';
 import { SignIn } from './components/sign-in.js';
 import { LinkPage } from './pages/link-page.js';
 import { Overview } from './pages/overview.js';
+import { OrphansPage } from './pages/orphans-page.js';
 import { SharePage } from './pages/share-page.js';
 import { WebhooksPage } from './pages/webhooks-page.js';
 import { useLocation } from './use-location.js';
@@ -59,14 +60,16 @@ function App() {
     <>
       <header class="top">
         <a href="/dashboard" class="brand" onClick={(e) => { e.preventDefault(); navigate('/dashboard'); }}>LinkPulse</a>
+        <a href="/dashboard/orphans" onClick={(e) => { e.preventDefault(); navigate('/dashboard/orphans'); }}>Orphan visits</a>
         {role === 'admin' && <a href="/dashboard/webhooks" onClick={(e) => { e.preventDefault(); navigate('/dashboard/webhooks'); }}>Webhooks</a>}
         <span class="role" data-testid="role">{role === 'admin' ? 'Admin' : 'Viewer (read only)'}</span>
         <button type="button" class="secondary" onClick={() => void signOut()}>Sign out</button>
       </header>
       {where.path === '/dashboard/webhooks' ? <WebhooksPage />
-        : code === undefined
-          ? <Overview session={session.session} navigate={navigate} />
-          : <LinkPage key={code} code={code} session={session.session} search={where.search} navigate={navigate} />}
+        : where.path === '/dashboard/orphans' ? <OrphansPage />
+          : code === undefined
+            ? <Overview session={session.session} navigate={navigate} />
+            : <LinkPage key={code} code={code} session={session.session} search={where.search} navigate={navigate} />}
     </>
   );
 }

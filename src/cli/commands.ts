@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { registerImportCommand } from './import-command.js';
 import { registerKeyCommands } from './key-commands.js';
 import { registerLinkCommands } from './link-commands.js';
+import { registerOrphanCommands } from './orphan-commands.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerServerCommands } from './server-commands.js';
 
@@ -10,6 +11,7 @@ export function registerCommands(program: Command, config: Config): void {
   registerServerCommands(program, config);
   registerLinkCommands(program, config);
   registerReportCommands(program, config);
+  registerOrphanCommands(program, config);
   registerImportCommand(program, config);
   registerKeyCommands(program, config);
 }

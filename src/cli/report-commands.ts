@@ -77,21 +77,21 @@ export function registerReportCommands(program: Command, config: Config): void {
     });
 }
 
-interface ReportOptions {
+export interface ReportOptions {
   readonly filter: string[];
   readonly bots?: string;
 }
 
-const FILTER_OPTION = [
+export const FILTER_OPTION = [
   '--filter <dimension=values>',
   'only clicks where dimension is one of the comma-separated values (`!` before them: none of them; `(none)`: no value); repeat for more dimensions',
   (value: string, previous: string[]) => [...previous, value],
   [] as string[],
 ] as const;
-const BOTS_OPTION = ['--bots <bots>', 'include, exclude or only'] as const;
+export const BOTS_OPTION = ['--bots <bots>', 'include, exclude or only'] as const;
 
 /** `--filter country=DE,FR --filter device=mobile` as the API's query parameters. */
-function filterParams(filters: readonly string[]): Record<string, string> {
+export function filterParams(filters: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const filter of filters) {
     const at = filter.indexOf('=');

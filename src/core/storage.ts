@@ -6,6 +6,7 @@ import type { SessionStore } from './keys/session.js';
 import type { LinkStore } from './links/link-store.js';
 import type { ShareStore } from './shares/share.js';
 import type { WebhookStore } from './webhooks/webhook.js';
+import type { OrphanVisitStore } from './orphans/orphan-visit-store.js';
 
 /** Everything the domain needs from a database; one implementation per database. */
 export interface Storage {
@@ -19,6 +20,8 @@ export interface Storage {
   readonly sessions: SessionStore;
   readonly shares: ShareStore;
   readonly webhooks: WebhookStore;
+  /** Visits no link answered. */
+  readonly orphans: OrphanVisitStore;
   /** Brings the schema up to date; answers the names of the migrations it ran. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

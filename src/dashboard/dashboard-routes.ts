@@ -40,6 +40,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; throttl
     reply.redirect(`/dashboard${request.url.slice('/dashboard/'.length)}`, 308));
   app.get('/dashboard/links/:code', { schema: { hide: true } }, page);
   app.get('/dashboard/webhooks', { schema: { hide: true } }, page);
+  app.get('/dashboard/orphans', { schema: { hide: true } }, page);
   // A share's page needs no sign-in; an unknown, revoked or expired share is a 404 page.
   app.get('/share/:id', { schema: { hide: true, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
     await lp.shares.open(request.params.id);

@@ -21,6 +21,11 @@ import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } fro
 import { clickRoutes } from './routes/click-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { linkRoutes } from './routes/link-routes.js';
+import { orphanRoutes } from './routes/orphan-routes.js';
+import { recordOrphanVisits } from './orphan-visits.js';
+import { OrphanStatsSchema, OrphanVisitSchema } from './schemas/orphan-schemas.js';
+import { shlinkRoutes } from './shlink/shlink-routes.js';
+import { ShlinkOrphanVisitSchema, ShlinkProblemSchema, ShlinkShortUrlSchema, ShlinkVisitSchema } from './shlink/shlink-schemas.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { qrRoutes } from './routes/qr-routes.js';
@@ -80,7 +85,8 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, WebhookSchema, DeliverySchema]) {
+  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, WebhookSchema, DeliverySchema,
+    OrphanStatsSchema, OrphanVisitSchema, ShlinkProblemSchema, ShlinkShortUrlSchema, ShlinkVisitSchema, ShlinkOrphanVisitSchema]) {
     app.addSchema(schema);
     addSharedSchema(schema);
   }
@@ -116,7 +122,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   await app.register(rateLimit, {
     max: options.apiRateLimit ?? 6000,
     timeWindow: 60_000,
-    allowList: (request) => !request.url.startsWith('/api/'),
+    allowList: (request) => !request.url.startsWith('/api/') && !request.url.startsWith('/rest/'),
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
   });
@@ -155,12 +161,14 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, webhookRoutes]) {
+  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, webhookRoutes, orphanRoutes]) {
     await app.register(routes, { lp });
   }
+  await app.register(shlinkRoutes, { lp, guesses: throttles.keys, prefix: '/rest' });
   await app.register(opsRoutes, { lp, metrics });
   await app.register(dashboardRoutes, { lp, throttle: throttles.keys });
   await app.register(redirectRoutes, { lp, metrics, throttles });
+  recordOrphanVisits(app, lp, metrics);
   return app;
 }
 

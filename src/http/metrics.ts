@@ -11,6 +11,12 @@ export class HttpMetrics {
   readonly clicksStored = new Counter({
     name: 'linkpulse_clicks_stored_total', help: 'Clicks committed to the database', registers: [this.registry],
   });
+  readonly orphanVisits = new Counter({
+    name: 'linkpulse_orphan_visits_total',
+    help: 'Requests no link answered: stored, or past the cap and only counted (dropped)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly requestDuration = new Histogram({
     name: 'linkpulse_http_request_duration_seconds',
     help: 'HTTP request latency',

@@ -41,7 +41,8 @@ export async function followLink(lp: LinkPulse, metrics: HttpMetrics, link: Link
   return withForwardedQuery(target, forwardedQuery(lp.tracking.forwarded(search)));
 }
 
-function redirectRequest({ ip, headers, url }: IncomingRedirect): RedirectRequest {
+/** What a visit records of the request (IPv4-mapped IPv6 addresses as IPv4). */
+export function redirectRequest({ ip, headers, url }: Omit<IncomingRedirect, 'method'>): RedirectRequest {
   return {
     ip: ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''),
     userAgent: headers['user-agent'],

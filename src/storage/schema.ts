@@ -61,6 +61,33 @@ export interface ClicksTable {
   import_key: string | null;
 }
 
+/** A visit no link answered; the click columns mean what they mean there. */
+export interface OrphanVisitsTable {
+  id: Generated<number>;
+  at: number;
+  /** base_url · invalid_code · regular_404 */
+  type: string;
+  path: string;
+  ip: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string;
+  bot: number;
+  referrer: string | null;
+  referrer_host: string | null;
+  language: string | null;
+  user_agent: string | null;
+  visitor_id: string;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+}
+
 export interface VisitorSaltsTable {
   day: string;
   salt: string;
@@ -161,6 +188,7 @@ export interface Database {
   link_tags: LinkTagsTable;
   clicks: ClicksTable;
   click_links: ClickLinksTable;
+  orphan_visits: OrphanVisitsTable;
   visitor_salts: VisitorSaltsTable;
   api_keys: ApiKeysTable;
   dashboard_sessions: DashboardSessionsTable;

@@ -80,6 +80,25 @@ describe('linkpulse CLI', () => {
     assert.equal(ndjson.length, 2);
   });
 
+  it('shows orphan visits by type, and the latest, filtered by --type', async () => {
+    const lp = await createLinkPulse(loadConfig({ LINKPULSE_DATABASE_URL: env.LINKPULSE_DATABASE_URL }));
+    const visitor = { ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', referer: undefined, acceptLanguage: 'en', search: '' };
+    lp.orphanRecorder?.record('base_url', '/', visitor);
+    lp.orphanRecorder?.record('invalid_code', '/nope\u009b31m', visitor);
+    await lp.close();
+    const text = run('orphans');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /orphan visits: 2 \(2 human, 0 bot\)/);
+    assert.match(text.stdout, /by type: base_url 1, invalid_code 1/);
+    assert.match(text.stdout, /invalid_code {2}\/nope\?31m/, 'a C1 control character is not printed');
+    const json = JSON.parse(run('orphans', '--type', 'invalid_code', '--json').stdout);
+    assert.equal(json.totals.clicks, 1);
+    assert.deepEqual(json.latest.map((v: { path: string }) => v.path), ['/nope\u009b31m']);
+    const wrong = run('orphans', '--type', 'nope');
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /type/);
+  });
+
   it('filters stats, clicks and exports with --filter, and compares with --compare', () => {
     const firefox = JSON.parse(run('stats', 'cli1', '--json', '--filter', 'browser=Firefox', '--filter', 'utmSource=cli', '--compare', 'previous').stdout);
     assert.equal(firefox.totals.clicks, 1);

@@ -1,6 +1,7 @@
 import { createLinkPulse, type LinkPulse } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/shared/clock.js';
+import type { OrphanCapLimits } from '../../src/core/orphans/orphan-cap.js';
 import { buildApp } from '../../src/http/app.js';
 import type { FastifyInstance } from 'fastify';
 import { postgresKind, sqliteKind, type TestDatabase } from './databases.js';
@@ -31,6 +32,8 @@ export interface TestServerOptions {
   readonly apiRateLimit?: number;
   /** A fixed port, to restart a server where its clients expect it. */
   readonly port?: number;
+  /** How many orphan visits are stored a minute. */
+  readonly orphanCap?: OrphanCapLimits;
 }
 
 /** A real server on a real socket (port 0), on its own SQLite file unless a database is given. */
@@ -44,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LINKPULSE_LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const lp = await createLinkPulse(config, options.clock ? { clock: options.clock } : {});
+  const lp = await createLinkPulse(config, { ...(options.clock && { clock: options.clock }), ...(options.orphanCap && { orphanCap: options.orphanCap }) });
   const app = await buildApp(lp, { apiRateLimit: options.apiRateLimit });
   const address = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   return {

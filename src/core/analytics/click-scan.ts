@@ -1,6 +1,7 @@
 import type { BotFilter } from '../clicks/click-store.js';
 import type { BucketCount, Dimension, KeyCount, Totals } from './analytics-store.js';
 import type { ClickFilters } from './filters.js';
+import type { OrphanType } from '../orphans/orphan-visit.js';
 import type { Span } from './rollup-store.js';
 
 /** A report's question, answered from the raw clicks. */
@@ -16,6 +17,11 @@ export interface ScanQuestion {
   readonly limit: number;
   /** Over all links: also break down by the links' tags, and the most clicked links (codes), this many. */
   readonly topLinks?: number | undefined;
+  /**
+   * Read the orphan visits (requests no link answered) instead of the clicks, of these types (all
+   * when empty), and break them down by type too. Their `target` is always unknown.
+   */
+  readonly orphans?: { readonly types: readonly OrphanType[] } | undefined;
 }
 
 export interface ScanReport {
@@ -25,6 +31,8 @@ export interface ScanReport {
   readonly tags: KeyCount[];
   /** Clicks per link code, most first. */
   readonly links: KeyCount[];
+  /** Orphan visits per type, most first. */
+  readonly types: KeyCount[];
 }
 
 /**

@@ -9,6 +9,8 @@ import type { RollupAnalytics } from './rollup-analytics.js';
 import { checkBots, checkTimeZone, parseTimeParam } from './range.js';
 import { buckets, defaultInterval, estimatedBuckets, INTERVALS, MAX_BUCKETS, nextBucketStart, type Bucket, type Interval } from './time-buckets.js';
 import { localTime, instantOf } from './time-zone.js';
+import { parseOrphanTypes, type OrphanType } from '../orphans/orphan-visit.js';
+import { NOT_FOR_ORPHANS } from '../orphans/orphan-query-service.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -50,6 +52,8 @@ export type StatsReport = {
   readonly tags?: KeyCount[];
   readonly topLinks?: { code: string; clicks: number }[];
   readonly previous?: { from: string; to: string; totals: Totals; timeseries: Series };
+  /** Orphan visits per type. */
+  readonly types?: KeyCount[];
 } & Record<Dimension, KeyCount[]>;
 
 interface Question {
@@ -65,6 +69,8 @@ interface Question {
   readonly compare: Comparison | undefined;
   /** No `to` was given: the range ends now, and no click is stored past now. */
   readonly endsNow: boolean;
+  /** A report of the orphan visits of these types (all when empty), not of clicks. */
+  readonly orphans?: { readonly types: readonly OrphanType[] } | undefined;
 }
 
 interface Answer {
@@ -73,6 +79,7 @@ interface Answer {
   readonly breakdowns: Record<Dimension, KeyCount[]>;
   readonly tags?: KeyCount[];
   readonly topLinks?: { code: string; clicks: number }[];
+  readonly types?: KeyCount[];
 }
 
 /**
@@ -99,6 +106,16 @@ export class StatsService {
     return this.report(null, undefined, this.parse(request));
   }
 
+  /** The report of the orphan visits (`type`: some types only), read from them as a filtered report is. */
+  async orphans(request: StatsRequest & { readonly type?: string | undefined }): Promise<StatsReport> {
+    const { type, ...rest } = request;
+    const errors = new FieldErrors();
+    const types = parseOrphanTypes(type, errors);
+    for (const [name, why] of Object.entries(NOT_FOR_ORPHANS)) if (rest[name] !== undefined) errors.add(name, why);
+    errors.throwIfAny();
+    return this.report(null, undefined, { ...this.parse(rest), orphans: { types } });
+  }
+
   private async report(code: string | null, linkId: number | undefined, q: Question): Promise<StatsReport> {
     const series = buckets(q.from, q.to, q.interval, q.tz);
     const previousRange = q.compare && previousOf(q, q.compare);
@@ -107,7 +124,7 @@ export class StatsService {
       q.endsNow ? this.answer(linkId, ...toHourEnd(q, series)) : this.answer(linkId, q, series),
       previousRange && previousSeries ? this.answer(linkId, { ...q, ...previousRange }, previousSeries) : undefined,
     ]);
-    const overall = linkId === undefined;
+    const overall = linkId === undefined && q.orphans === undefined;
     return {
       code,
       from: iso(q.from),
@@ -119,6 +136,7 @@ export class StatsService {
       totals: answer.totals,
       timeseries: seriesOf(series, answer.timeseries),
       ...answer.breakdowns,
+      ...(q.orphans ? { types: answer.types ?? [] } : {}),
       ...(overall ? {
         domains: answer.totals.clicks > 0 ? [{ key: this.domain, clicks: answer.totals.clicks, uniqueVisitors: answer.totals.uniqueVisitors }] : [],
         tags: answer.tags ?? [],
@@ -137,9 +155,10 @@ export class StatsService {
 
   private async answer(linkId: number | undefined, q: Question, series: readonly { from: number; to: number }[]): Promise<Answer> {
     const overall = linkId === undefined;
-    if (hasFilters(q.filters)) {
+    if (hasFilters(q.filters) || q.orphans) {
       const scanned = await this.scan.report({
-        linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit, topLinks: overall ? TOP_LINKS_LIMIT : undefined,
+        linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit,
+        topLinks: overall && !q.orphans ? TOP_LINKS_LIMIT : undefined, orphans: q.orphans,
       });
       return { ...scanned, topLinks: scanned.links.map((l) => ({ code: l.key ?? '', clicks: l.clicks })) };
     }

@@ -30,14 +30,14 @@ export interface ClickRangeRequest {
   readonly [filter: string]: unknown;
 }
 
-interface ClickRange {
+export interface ClickRange {
   readonly from: number;
   readonly to: number;
   readonly bots: BotFilter | undefined;
   readonly filters: ClickFilters;
 }
 
-const RANGE_PARAMETERS = ['from', 'to', 'bots'];
+export const RANGE_PARAMETERS = ['from', 'to', 'bots'];
 export const PAGE_PARAMETERS = [...RANGE_PARAMETERS, 'limit', 'cursor'];
 export const EXPORT_PARAMETERS = [...RANGE_PARAMETERS, 'format'];
 
@@ -64,6 +64,19 @@ export class ClickQueryService {
     const rows = await this.clicks.list({ linkId: link.id, ...range, limit: request.limit + 1, before });
     const page = pageOf(rows, request.limit, (last) => ({ value: last.at, id: last.id }));
     return { items: page.items.map((c) => toClickView(c, link.code)), nextCursor: page.nextCursor };
+  }
+
+  /** A numbered page of a link's clicks, newest first: `offset` clicks skipped (read, so keep it small). */
+  async numberedPage(code: string, request: ClickRangeRequest & { readonly offset: number; readonly limit: number }): Promise<{ link: Link; items: Click[] }> {
+    const { offset, limit, ...rest } = request;
+    const range = this.range(rest, RANGE_PARAMETERS);
+    const link = await this.links.find(code);
+    return { link, items: await this.clicks.list({ linkId: link.id, ...range, limit, offset }) };
+  }
+
+  /** Every click of every link stored now, and how many were bots'. */
+  totals(): Promise<{ readonly clicks: number; readonly botClicks: number }> {
+    return this.clicks.totals();
   }
 
   /** Checks the request and answers the link and the file's text, a chunk at a time, newest click first. */
@@ -108,15 +121,24 @@ export class ClickQueryService {
   }
 
   private range(request: ClickRangeRequest, known: readonly string[]): ClickRange {
-    const errors = new FieldErrors();
-    refuseUnknown(request, known, errors);
-    const from = request.from === undefined ? 0 : errors.attempt(() => parseTimeParam('from', request.from as string, 'UTC'));
-    const to = request.to === undefined ? this.clock.now() + 1 : errors.attempt(() => parseTimeParam('to', request.to as string, 'UTC'));
-    const bots = errors.attempt(() => checkBots(request.bots ?? 'include'));
-    const filters = parseFilters(request, errors);
-    errors.throwIfAny();
-    if ((from as number) > (to as number)) errors.add('from', 'must not be after to');
-    errors.throwIfAny();
-    return { from: from as number, to: to as number, bots, filters: forDomain(filters, this.domain) };
+    return parseClickRange(request, known, this.clock.now(), this.domain);
   }
+}
+
+/**
+ * A click list's range, bots and filters, checked: `known` are the parameters besides the filters;
+ * `refuse` names filters that do not apply, and why.
+ */
+export function parseClickRange(request: ClickRangeRequest, known: readonly string[], now: number, domain: string, refuse: Readonly<Record<string, string>> = {}): ClickRange {
+  const errors = new FieldErrors();
+  refuseUnknown(request, known, errors);
+  for (const [name, why] of Object.entries(refuse)) if (request[name] !== undefined) errors.add(name, why);
+  const from = request.from === undefined ? 0 : errors.attempt(() => parseTimeParam('from', request.from as string, 'UTC'));
+  const to = request.to === undefined ? now + 1 : errors.attempt(() => parseTimeParam('to', request.to as string, 'UTC'));
+  const bots = errors.attempt(() => checkBots(request.bots ?? 'include'));
+  const filters = parseFilters(request, errors);
+  errors.throwIfAny();
+  if ((from as number) > (to as number)) errors.add('from', 'must not be after to');
+  errors.throwIfAny();
+  return { from: from as number, to: to as number, bots, filters: forDomain(filters, domain) };
 }

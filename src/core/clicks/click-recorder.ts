@@ -9,24 +9,15 @@ import type { Click, ClickRecorded, NewClick } from './click.js';
 import type { ClickBus } from './click-bus.js';
 import type { ClickStore, StoreOutcome } from './click-store.js';
 import type { GeoLookup, UserAgentParser } from './enrichment.js';
-import { storedIp, type IpStorage } from './ip-policy.js';
+import type { IpStorage } from './ip-policy.js';
 import { campaignOf, mergeCampaigns, searchOf } from './campaign.js';
-import { parseReferrer, primaryLanguage } from './request-facts.js';
+import { VisitEnricher, type VisitRequest } from './visit-enricher.js';
 import { VisitorIdentifier } from './visitor-id.js';
 
-export const MAX_USER_AGENT_LENGTH = 1024;
 const MAX_BATCH = 500;
-const NO_REFERRER = { referrer: null, referrerHost: null } as const;
 
 /** What the HTTP adapter knows about one redirect request. */
-export interface RedirectRequest {
-  readonly ip: string;
-  readonly userAgent: string | undefined;
-  readonly referer: string | undefined;
-  readonly acceptLanguage: string | undefined;
-  /** The request's query string ('' or "?…"). */
-  readonly search: string;
-}
+export type RedirectRequest = VisitRequest;
 
 export interface ClickRecorderDeps {
   readonly clicks: ClickStore;
@@ -53,14 +44,16 @@ export interface CommitDone {
  * apply the privacy policy, store with group commit, then announce.
  */
 export class ClickRecorder {
-  private readonly referrerOf = boundedMemo(parseReferrer);
-  private readonly languageOf = boundedMemo(primaryLanguage);
   private readonly targetCampaignOf = boundedMemo((url: string) => campaignOf(searchOf(url)));
   private readonly committer: GroupCommitter<{ click: NewClick; code: string }, StoreOutcome>;
   /** Each batch written, after its commit. */
   readonly committed = new Signal<CommitDone>();
 
+  /** The enrichment of every visit, shared with orphan visits. */
+  readonly visits: VisitEnricher;
+
   constructor(private readonly deps: ClickRecorderDeps) {
+    this.visits = new VisitEnricher(deps);
     this.committer = new GroupCommitter(async (batch) => {
       const started = performance.now();
       const stored = await deps.clicks.insertBatch(batch.map((item) => item.click));
@@ -89,31 +82,11 @@ export class ClickRecorder {
 
   /** The click of a redirect now, or (an imported visit) of one `at` that time, under that day's salt. */
   async enrich(link: Link, request: RedirectRequest, visitedAt?: number): Promise<NewClick> {
-    const { deps } = this;
-    const userAgent = request.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? '';
-    const agent = deps.userAgents.parse(userAgent);
-    const visitorId = visitedAt === undefined
-      ? await deps.visitors.visitorId(request.ip, userAgent)
-      : await deps.visitors.visitorIdAt(visitedAt, request.ip, userAgent);
-    const place = deps.geo.locate(request.ip);
-    const language = request.acceptLanguage ? this.languageOf(request.acceptLanguage) : null;
-    const at = visitedAt ?? deps.clock.now();
-    const facts = { device: agent.device, os: agent.os, browser: agent.browser, country: place.country, language, ip: request.ip, search: request.search, now: at, visitorId };
+    const visit = await this.visits.enrich(request, visitedAt);
+    const facts = { ...visit, ip: request.ip, search: request.search, now: visit.at };
     return {
       linkId: link.id,
-      at,
-      ip: storedIp(request.ip, deps.ipStorage),
-      country: place.country,
-      region: place.region,
-      city: place.city,
-      browser: agent.browser,
-      os: agent.os,
-      device: agent.device,
-      bot: agent.bot,
-      ...(request.referer ? this.referrerOf(request.referer) : NO_REFERRER),
-      language,
-      userAgent: userAgent === '' ? null : userAgent,
-      visitorId,
+      ...visit,
       ...mergeCampaigns(campaignOf(request.search), this.targetCampaignOf(link.url)),
       target: chooseTarget(link, facts),
     };

@@ -32,6 +32,8 @@ export interface ClickPageQuery {
   readonly limit: number;
   /** Keyset position, newest first: the `at` and id of the last click already seen. */
   readonly before?: { readonly value: number; readonly id: number } | undefined;
+  /** Rows to skip first (numbered pages; costs as many rows read). */
+  readonly offset?: number | undefined;
 }
 
 /** Storage port for clicks. */
@@ -61,6 +63,8 @@ export interface ClickStore {
    * were stored since: too many to catch up on one by one.
    */
   since(afterId: number, query: { readonly linkId?: number | undefined; readonly limit: number; readonly window: number }): Promise<ClickRecorded[] | undefined>;
+  /** Every click of every link stored now, and how many of them were bots'. */
+  totals(): Promise<{ readonly clicks: number; readonly botClicks: number }>;
   /** Blanks the IP and user agent of up to `limit` clicks recorded before `before`; answers how many. */
   forgetIdentities(before: number, limit: number): Promise<number>;
   /**

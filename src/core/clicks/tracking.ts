@@ -15,7 +15,11 @@ export class TrackingPolicy {
 
   /** Whether a redirect of `link` for the client at `ip`, with the query `search` ("?…" or ""), is recorded. */
   records(link: Link, ip: string, search: string): boolean {
-    if (!link.track) return false;
+    return link.track && this.recordsVisit(ip, search);
+  }
+
+  /** Whether a visit from `ip` with the query `search` is recorded, whichever link (or none) it is for. */
+  recordsVisit(ip: string, search: string): boolean {
     if (this.excluded?.(ip)) return false;
     return this.noTrackParam === undefined || search.length <= 1 || !new URLSearchParams(search).has(this.noTrackParam);
   }

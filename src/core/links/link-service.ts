@@ -10,7 +10,7 @@ import {
   checkExpiry, checkMaxClicks, checkPassword, checkPreview, checkRedirectType, checkTags, checkTitle,
   type CreateLinkInput, type UpdateLinkInput,
 } from './link-input.js';
-import type { LinkSort, LinkStore } from './link-store.js';
+import type { LinkPageQuery, LinkSort, LinkStore, TagSummary } from './link-store.js';
 import { hashPassword } from './password.js';
 import { canonicalTargetUrl } from './url-rules.js';
 import { withUtm } from './utm.js';
@@ -132,6 +132,22 @@ export class LinkService {
     // The cursor holds the stored count, the one the links are sorted by.
     const page = pageOf(rows, request.limit, (last) => ({ value: sort === 'clicks' ? last.clicks : last.createdAt, id: last.id }));
     return { ...page, items: await this.withExactClicks(page.items) };
+  }
+
+  /** A numbered page of links with exact click counts, and how many links match in all. */
+  async listPage(query: LinkPageQuery): Promise<{ items: Link[]; total: number }> {
+    const page = await this.links.listPage({ ...query, search: query.search?.trim() || undefined });
+    return { items: await this.withExactClicks(page.items), total: page.total };
+  }
+
+  /** The links' exact bot clicks (each link's `clicks` minus them: its human clicks). */
+  botClicks(links: readonly Link[]): Promise<Map<number, number>> {
+    return this.links.exactBotClicks(links.map((l) => l.id));
+  }
+
+  /** Every tag with its links and their clicks. */
+  tagSummaries(): Promise<TagSummary[]> {
+    return this.links.tagSummaries();
   }
 
   async update(code: string, input: UpdateLinkInput): Promise<Link> {

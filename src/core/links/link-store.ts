@@ -12,6 +12,32 @@ export interface LinkQuery {
   readonly tag?: string;
 }
 
+/** What a numbered page of links may be ordered by. */
+export const LINK_ORDERS = ['created', 'code', 'url', 'title', 'clicks', 'humanClicks'] as const;
+export type LinkOrder = (typeof LINK_ORDERS)[number];
+
+/** A numbered page of links (for clients that page by number and want the total). */
+export interface LinkPageQuery {
+  readonly offset: number;
+  readonly limit: number;
+  /** Case-insensitive substring of code, url or title. */
+  readonly search?: string | undefined;
+  /** Links with any (or all) of these tags; none: every link. */
+  readonly tags: readonly string[];
+  readonly allTags: boolean;
+  /** `clicks` and `humanClicks` order by the counts the roller keeps (a second or two behind). */
+  readonly order: LinkOrder;
+  readonly descending: boolean;
+}
+
+/** A tag, how many links carry it and their clicks. */
+export interface TagSummary {
+  readonly tag: string;
+  readonly links: number;
+  readonly clicks: number;
+  readonly botClicks: number;
+}
+
 /** Storage port for links. Implementations live in `storage/`. */
 export interface LinkStore {
   /** Inserts the link, or answers 'code-taken' when the code exists already. */
@@ -25,6 +51,12 @@ export interface LinkStore {
    * last rollup step); it is what `sort: 'clicks'` orders by.
    */
   exactClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
+  /** A numbered page of links in the query's order, and how many links match in all. */
+  listPage(query: LinkPageQuery): Promise<{ items: Link[]; total: number }>;
+  /** The links' exact bot clicks (their `exactClicks` minus them: human clicks). */
+  exactBotClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
+  /** Every tag in code point order, with its links and their exact clicks. */
+  tagSummaries(): Promise<TagSummary[]>;
   /** Codes of links changed (or created) at or after `since`, at most `limit` of them. */
   changedSince(since: number, limit: number): Promise<string[]>;
   /**

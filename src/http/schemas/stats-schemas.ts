@@ -15,16 +15,16 @@ export const StatsQuery = Type.Object({
   ...FilterQuery,
 });
 
-const KeyCounts = Type.Array(Type.Object({
+export const KeyCounts = Type.Array(Type.Object({
   key: Nullable(Type.String()),
   clicks: Type.Integer(),
   uniqueVisitors: Type.Optional(Type.Integer({ description: 'Exact; given where the report reads raw clicks (filtered reports)' })),
 }));
 
-const Totals = Type.Object({
+export const Totals = Type.Object({
   clicks: Type.Integer(), humanClicks: Type.Integer(), botClicks: Type.Integer(), uniqueVisitors: Type.Integer(),
 });
-const Timeseries = Type.Array(Type.Object({ t: Type.String({ format: 'date-time' }), clicks: Type.Integer(), uniqueVisitors: Type.Integer() }));
+export const Timeseries = Type.Array(Type.Object({ t: Type.String({ format: 'date-time' }), clicks: Type.Integer(), uniqueVisitors: Type.Integer() }));
 
 export const StatsSchema = Type.Object({
   code: Nullable(Type.String()),

@@ -14,6 +14,7 @@ import { linkPreviewTargeting } from './2026-12-02T0300-link-preview-targeting.j
 import { linkShares } from './2026-12-02T0400-link-shares.js';
 import { webhooks } from './2026-12-03T0100-webhooks.js';
 import { clickImportKeys } from './2026-12-03T0200-click-import-keys.js';
+import { orphanVisits } from './2026-12-03T0300-orphan-visits.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-02T0400-link-shares': linkShares,
   '2026-12-03T0100-webhooks': webhooks,
   '2026-12-03T0200-click-import-keys': clickImportKeys,
+  '2026-12-03T0300-orphan-visits': orphanVisits,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SqlDialect } from '../schema.js';
+import { ALL_LINKS } from '../../core/analytics/rollup.js';
 import { chunks } from './chunks.js';
 
 // Two values a row: far below both databases' parameter limits.
@@ -69,4 +70,32 @@ export async function deleteLinkClicks(db: Kysely<Database>, linkId: number): Pr
   await db.deleteFrom('clicks').where('id', 'in', (eb) => eb.selectFrom('click_links').select('id').where('link_id', '=', linkId)).execute();
   await db.deleteFrom('clicks').where('id', '>', watermark).where(sql<boolean>`+link_id = ${linkId}`).execute();
   await db.deleteFrom('click_links').where('link_id', '=', linkId).execute();
+}
+
+/**
+ * The links' exact bot clicks, in one statement (one snapshot): their rolled-up bot hours plus their
+ * bot clicks past the watermark, as exactClicks counts all of them.
+ */
+export async function exactBotClicks(db: Kysely<Database>, linkIds: readonly number[]): Promise<Map<number, number>> {
+  if (linkIds.length === 0) return new Map();
+  const ids = sql.join(linkIds);
+  const { rows } = await sql<{ link_id: number; bots: number }>`
+    select link_id, sum(n) as bots from (
+      select link_id, clicks as n from rollup_periods where link_id in (${ids}) and level = 'hour' and bot = 1
+      union all
+      select link_id, 1 as n from clicks
+      where id > (select watermark from rollup_state where id = 1) and +link_id in (${ids}) and bot = 1
+    ) as x group by link_id`.execute(db);
+  return new Map(rows.map((r) => [Number(r.link_id), Number(r.bots)]));
+}
+
+/** Every click of every link, and the bots' among them: the all-links hours plus the clicks past the watermark. */
+export async function allClickTotals(db: Kysely<Database>): Promise<{ clicks: number; botClicks: number }> {
+  const { rows } = await sql<{ clicks: number | null; bots: number | null }>`
+    select sum(n) as clicks, sum(b) as bots from (
+      select clicks as n, bot * clicks as b from rollup_periods where link_id = ${ALL_LINKS} and level = 'hour'
+      union all
+      select 1 as n, bot as b from clicks where id > (select watermark from rollup_state where id = 1)
+    ) as x`.execute(db);
+  return { clicks: Number(rows[0]?.clicks ?? 0), botClicks: Number(rows[0]?.bots ?? 0) };
 }

@@ -28,7 +28,8 @@ export class SqlClickScan implements ClickScan {
   async report(q: ScanQuestion): Promise<ScanReport> {
     const transaction = this.kind === 'postgres' ? this.reads.transaction().setIsolationLevel('repeatable read') : this.reads.transaction();
     const rows = await transaction.execute(async (trx) => {
-      const base = q.linkId === undefined ? allClicks(q) : linkClicks(q, q.linkId, await readWatermark(trx));
+      const base = q.orphans !== undefined ? orphanVisits(q, q.orphans.types)
+        : q.linkId === undefined ? allClicks(q) : linkClicks(q, q.linkId, await readWatermark(trx));
       const count = sql`count(*) as n, count(distinct visitor_id) as v`;
       const top = (name: string, key: RawBuilder<unknown>, from: RawBuilder<unknown> = sql`b`, limit = q.limit) => sql`select * from (
         select ${name} as d, ${key} as k, ${count}, 0 as b from ${from} group by ${key}
@@ -36,7 +37,9 @@ export class SqlClickScan implements ClickScan {
       const parts = [
         sql`select 'totals' as d, null as k, ${count}, sum(bot) as b from b`,
         sql`select 'series' as d, cast(${bucketIndex(sql.ref('at'), q.buckets)} as text) as k, ${count}, 0 as b from b group by 2`,
-        ...DIMENSIONS.map((dimension) => top(dimension, sql.ref(DIMENSION_COLUMNS[dimension]))),
+        // No orphan visit has a target: its breakdown stays empty.
+        ...DIMENSIONS.filter((d) => q.orphans === undefined || d !== 'targets').map((dimension) => top(dimension, sql.ref(DIMENSION_COLUMNS[dimension]))),
+        ...(q.orphans === undefined ? [] : [top('types', sql.ref('type'))]),
         ...(q.topLinks === undefined ? [] : [
           top('tags', sql.ref('t.tag'), sql`b left join link_tags t on t.link_id = b.link_id`),
           top('links', sql.ref('l.code'), sql`b join links l on l.id = b.link_id`, q.topLinks),
@@ -56,6 +59,14 @@ export class SqlClickScan implements ClickScan {
 
 function columns(alias: string) {
   return sql.join(BASE_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+}
+
+/** Orphan visits have no link (0) nor target (null); and a type, which the clicks do not. */
+function orphanVisits(q: ScanQuestion, types: readonly string[]) {
+  const visitColumns = BASE_COLUMNS.map((column) => (column === 'link_id' ? sql`0 as link_id` : column === 'target' ? sql`cast(null as text) as target` : sql.ref(`o.${column}`)));
+  const ofType = types.length === 0 ? sql`1 = 1` : sql`o.type in (${sql.join(types)})`;
+  return sql`select ${sql.join(visitColumns)}, o.type from orphan_visits o
+    where o.at >= ${q.from} and o.at < ${q.to} and ${ofType} and ${filterCondition(q.filters, q.bots, 'o')}`;
 }
 
 function allClicks(q: ScanQuestion) {
@@ -107,5 +118,6 @@ function reportOf(rows: readonly ScanRow[], q: ScanQuestion): ScanReport {
     breakdowns: Object.fromEntries(DIMENSIONS.map((d) => [d, sorted(d)])) as Record<Dimension, KeyCount[]>,
     tags: sorted('tags'),
     links: sorted('links'),
+    types: sorted('types'),
   };
 }

@@ -7,7 +7,7 @@ import { chunks } from './chunks.js';
 import { clickExportPage } from './click-export-page.js';
 import { filterCondition } from './click-filter-sql.js';
 import { olderThan } from './keyset.js';
-import { addToLinks, readWatermark } from './click-links.js';
+import { addToLinks, allClickTotals, readWatermark } from './click-links.js';
 import { CLICK_WRITERS_LOCK } from './sql-rollup-store.js';
 
 type ClickRow = Selectable<ClicksTable>;
@@ -144,6 +144,10 @@ export class SqlClickStore implements ClickStore {
     return clickExportPage(this.kind, this.reads, query, code, format);
   }
 
+  totals(): Promise<{ clicks: number; botClicks: number }> {
+    return allClickTotals(this.reads);
+  }
+
   async forgetIdentities(before: number, limit: number): Promise<number> {
     const result = await this.db.updateTable('clicks').set({ ip: null, user_agent: null })
       .where('id', 'in', (eb) => eb.selectFrom('clicks').select('id').where('at', '<', before)
@@ -191,25 +195,28 @@ export class SqlClickStore implements ClickStore {
     if (linkId === undefined) {
       let select = this.reads.selectFrom('clicks as c').selectAll('c').where('c.at', '>=', query.from).where('c.at', '<=', newest).where(where);
       if (before) select = select.where(olderThan(sql.ref('c.at'), sql.ref('c.id'), before));
-      const rows = await select.orderBy('c.at', 'desc').orderBy('c.id', 'desc').limit(query.limit).execute();
+      const rows = await select.orderBy('c.at', 'desc').orderBy('c.id', 'desc').limit(query.limit).offset(query.offset ?? 0).execute();
       return rows.map(toClick);
     }
     // A link's clicks: those rolled up through click_links, the few past the watermark by id. The
     // watermark is read first, so a roller step in between can only make both parts overlap.
     const watermark = await readWatermark(this.reads);
+    // Each part may hold the whole page after the skipped rows; they are merged, then skipped.
+    const offset = query.offset ?? 0;
+    const rows = query.limit + offset;
     let rolled = this.reads.selectFrom('click_links as l').innerJoin('clicks as c', 'c.id', 'l.id').selectAll('c')
       .where('l.link_id', '=', linkId).where('l.at', '>=', query.from).where('l.at', '<=', newest).where(where);
     if (before) rolled = rolled.where(olderThan(sql.ref('l.at'), sql.ref('l.id'), before));
-    const rolledRows = await rolled.orderBy('l.at', 'desc').orderBy('l.id', 'desc').limit(query.limit).execute();
+    const rolledRows = await rolled.orderBy('l.at', 'desc').orderBy('l.id', 'desc').limit(rows).execute();
     // "+": by the id range (SQLite would otherwise pick the at index and walk every newer click).
     const recentRows = await this.reads.selectFrom('clicks as c').selectAll('c').where('c.id', '>', watermark)
       .where(sql<boolean>`+c.link_id = ${linkId} and +c.at >= ${query.from} and +c.at <= ${newest}`)
       .where(before ? olderThan(sql`+c.at`, sql.ref('c.id'), before) : sql<boolean>`1 = 1`)
       .where(where)
-      .orderBy(sql`+c.at`, 'desc').orderBy('c.id', 'desc').limit(query.limit)
+      .orderBy(sql`+c.at`, 'desc').orderBy('c.id', 'desc').limit(rows)
       .execute();
     const byId = new Map([...rolledRows, ...recentRows].map((row) => [Number(row.id), toClick(row)]));
-    return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, query.limit);
+    return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(offset, rows);
   }
 }
 

@@ -1,9 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Link, LinkChanges, LinkPreview, NewLink, RedirectType } from '../../core/links/link.js';
-import type { LinkQuery, LinkStore } from '../../core/links/link-store.js';
+import type { LinkOrder, LinkPageQuery, LinkQuery, LinkStore, TagSummary } from '../../core/links/link-store.js';
 import type { TargetRule, Variant } from '../../core/links/target-rule.js';
 import type { Database, LinksTable, SqlDialect } from '../schema.js';
-import { deleteLinkClicks, exactClicks } from './click-links.js';
+import { deleteLinkClicks, exactBotClicks, exactClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
 import { isUniqueViolation } from './errors.js';
 import { forgetLinkInWebhooks, recordLinkEvent } from './webhook-outbox.js';
@@ -52,12 +52,7 @@ export class SqlLinkStore implements LinkStore {
   async list(query: LinkQuery): Promise<Link[]> {
     const column = query.sort === 'clicks' ? 'click_count' : 'created_at';
     let select = this.db.selectFrom('links').selectAll();
-    if (query.search) {
-      const pattern = `%${query.search.toLowerCase().replace(/[!%_]/g, '!$&')}%`;
-      select = select.where((eb) => eb.or(['code', 'url', 'title'].map(
-        (c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '!'`,
-      )));
-    }
+    if (query.search) select = select.where(searching(query.search));
     if (query.tag !== undefined) {
       const tag = query.tag;
       select = select.where('id', 'in', (eb) => eb.selectFrom('link_tags').select('link_id').where('tag', '=', tag));
@@ -70,6 +65,58 @@ export class SqlLinkStore implements LinkStore {
     }
     const rows = await select.orderBy(column, 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return this.withTags(rows);
+  }
+
+  async listPage(query: LinkPageQuery): Promise<{ items: Link[]; total: number }> {
+    let matching = this.db.selectFrom('links as l');
+    if (query.search) matching = matching.where(searching(query.search));
+    if (query.tags.length > 0) {
+      const tags = query.tags;
+      matching = matching.where('l.id', 'in', (eb) => {
+        const tagged = eb.selectFrom('link_tags').select('link_id').where('tag', 'in', tags);
+        return query.allTags ? tagged.groupBy('link_id').having((h) => h.fn.countAll(), '=', tags.length) : tagged;
+      });
+    }
+    const direction = query.descending ? sql`desc` : sql`asc`;
+    const rows = await matching.selectAll('l')
+      .orderBy(sql`${this.orderKey(query.order)} ${direction}`).orderBy(sql`l.id ${direction}`)
+      .limit(query.limit).offset(query.offset).execute();
+    const count = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    return { items: await this.withTags(rows), total: Number(count?.n ?? 0) };
+  }
+
+  /** The SQL a page is ordered by; text in code point order on both databases. */
+  private orderKey(order: LinkOrder): RawBuilder<unknown> {
+    const text = (column: string) => (this.kind === 'postgres' ? sql`coalesce(${sql.ref(column)}, '') collate "C"` : sql`coalesce(${sql.ref(column)}, '')`);
+    switch (order) {
+      case 'created': return sql.ref('l.created_at');
+      case 'code': return text('l.code');
+      case 'url': return text('l.url');
+      case 'title': return text('l.title');
+      case 'clicks': return sql.ref('l.click_count');
+      case 'humanClicks':
+        return sql`l.click_count - coalesce((select sum(p.clicks) from rollup_periods p where p.link_id = l.id and p.level = 'hour' and p.bot = 1), 0)`;
+    }
+  }
+
+  exactBotClicks(linkIds: readonly number[]): Promise<Map<number, number>> {
+    return exactBotClicks(this.db, linkIds);
+  }
+
+  async tagSummaries(): Promise<TagSummary[]> {
+    // One statement: the links' counts and their clicks past the watermark from one snapshot.
+    const tag = this.kind === 'postgres' ? sql`t.tag collate "C"` : sql`t.tag`;
+    const { rows } = await sql<{ tag: string; links: number; clicks: number; bots: number }>`
+      with recent as (
+        select link_id, count(*) as n, sum(bot) as b from clicks where id > (select watermark from rollup_state where id = 1) group by link_id
+      ), rolled_bots as (
+        select link_id, sum(clicks) as b from rollup_periods where link_id <> 0 and level = 'hour' and bot = 1 group by link_id
+      )
+      select t.tag, count(*) as links, sum(l.click_count + coalesce(r.n, 0)) as clicks, sum(coalesce(rb.b, 0) + coalesce(r.b, 0)) as bots
+      from link_tags t join links l on l.id = t.link_id
+        left join recent r on r.link_id = l.id left join rolled_bots rb on rb.link_id = l.id
+      group by t.tag order by ${tag}`.execute(this.db);
+    return rows.map((r) => ({ tag: r.tag, links: Number(r.links), clicks: Number(r.clicks), botClicks: Number(r.bots) }));
   }
 
   async changedSince(since: number, limit: number): Promise<string[]> {
@@ -155,6 +202,12 @@ async function startBudget(trx: Kysely<Database>, code: string, kind: SqlDialect
 async function insertTags(db: Kysely<Database>, linkId: number, tags: readonly string[]): Promise<void> {
   if (tags.length === 0) return;
   await db.insertInto('link_tags').values(tags.map((tag) => ({ link_id: linkId, tag }))).execute();
+}
+
+/** Case-insensitive substring of code, url or title. */
+function searching(search: string): RawBuilder<boolean> {
+  const pattern = `%${search.toLowerCase().replace(/[!%_]/g, '!$&')}%`;
+  return sql<boolean>`(${sql.join(['code', 'url', 'title'].map((c) => sql`lower(${sql.ref(c)}) like ${pattern} escape '!'`), sql` or `)})`;
 }
 
 function toLink(row: LinkRow, tags: string[]): Link {

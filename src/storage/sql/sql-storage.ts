@@ -12,6 +12,7 @@ import { SqlSaltStore } from './sql-salt-store.js';
 import { SqlSessionStore } from './sql-session-store.js';
 import { SqlShareStore } from './sql-share-store.js';
 import { SqlWebhookStore } from './sql-webhook-store.js';
+import { SqlOrphanVisitStore } from './sql-orphan-visit-store.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -25,6 +26,7 @@ export class SqlStorage implements Storage {
   readonly sessions: SqlSessionStore;
   readonly shares: SqlShareStore;
   readonly webhooks: SqlWebhookStore;
+  readonly orphans: SqlOrphanVisitStore;
   private readonly reads: Kysely<Database>;
   private readonly onClose: (() => Promise<void>) | undefined;
   private readonly hasRoom: (() => Promise<void>) | undefined;
@@ -55,6 +57,7 @@ export class SqlStorage implements Storage {
     this.sessions = new SqlSessionStore(db);
     this.shares = new SqlShareStore(db);
     this.webhooks = new SqlWebhookStore(kind, db, this.reads);
+    this.orphans = new SqlOrphanVisitStore(db, this.reads);
   }
 
   async migrate(): Promise<string[]> {
