@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createLinkPulse } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config.js';
-import { CLI_ARGS } from '../helpers/node-ts.js';
+import { CLI_ARGS } from '../helpers/built-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 

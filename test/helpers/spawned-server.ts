@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { CLI_ARGS } from './node-ts.js';
+import { CLI_ARGS } from './built-cli.js';
 import { printedUrl } from './printed-url.js';
 
 

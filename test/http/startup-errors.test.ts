@@ -5,7 +5,7 @@ import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { postgresServerUrl } from '../helpers/databases.js';
-import { CLI_ARGS } from '../helpers/node-ts.js';
+import { CLI_ARGS } from '../helpers/built-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // Generous: the point is that the process ends by itself, not how fast.
