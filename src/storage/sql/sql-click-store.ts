@@ -1,9 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Click, ClickRecorded, Device, NewClick } from '../../core/clicks/click.js';
+import type { Click, ClickRecorded, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
 import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, ImportedClick, ImportOutcome, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
 import { chunks } from './chunks.js';
+import { visitOf } from './visit-row.js';
 import { clickExportPage } from './click-export-page.js';
 import { filterCondition } from './click-filter-sql.js';
 import { olderThan } from './keyset.js';
@@ -249,28 +250,5 @@ export function toRow(c: NewClick | ImportedClick): Omit<ClickRow, 'id'> {
 }
 
 export function toClick(row: ClickRow): Click {
-  return {
-    id: Number(row.id),
-    linkId: Number(row.link_id),
-    at: Number(row.at),
-    ip: row.ip,
-    country: row.country,
-    browser: row.browser,
-    os: row.os,
-    device: row.device as Device,
-    bot: Number(row.bot) === 1,
-    referrer: row.referrer,
-    referrerHost: row.referrer_host,
-    language: row.language,
-    userAgent: row.user_agent,
-    visitorId: row.visitor_id,
-    utmSource: row.utm_source,
-    utmMedium: row.utm_medium,
-    utmCampaign: row.utm_campaign,
-    utmTerm: row.utm_term,
-    utmContent: row.utm_content,
-    region: row.region,
-    city: row.city,
-    target: row.target,
-  };
+  return { id: Number(row.id), linkId: Number(row.link_id), ...visitOf(row), target: row.target };
 }

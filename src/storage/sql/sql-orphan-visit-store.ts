@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Device } from '../../core/clicks/click.js';
+import { visitOf } from './visit-row.js';
 import type { NewOrphanVisit, OrphanType, OrphanVisit } from '../../core/orphans/orphan-visit.js';
 import type { OrphanPageQuery, OrphanVisitStore } from '../../core/orphans/orphan-visit-store.js';
 import type { Database, OrphanVisitsTable } from '../schema.js';
@@ -73,28 +73,5 @@ function toRow(v: NewOrphanVisit): Omit<OrphanRow, 'id'> {
 }
 
 function toVisit(row: OrphanRow): OrphanVisit {
-  return {
-    id: Number(row.id),
-    at: Number(row.at),
-    type: row.type as OrphanType,
-    path: row.path,
-    ip: row.ip,
-    country: row.country,
-    region: row.region,
-    city: row.city,
-    browser: row.browser,
-    os: row.os,
-    device: row.device as Device,
-    bot: Number(row.bot) === 1,
-    referrer: row.referrer,
-    referrerHost: row.referrer_host,
-    language: row.language,
-    userAgent: row.user_agent,
-    visitorId: row.visitor_id,
-    utmSource: row.utm_source,
-    utmMedium: row.utm_medium,
-    utmCampaign: row.utm_campaign,
-    utmTerm: row.utm_term,
-    utmContent: row.utm_content,
-  };
+  return { id: Number(row.id), type: row.type as OrphanType, path: row.path, ...visitOf(row) };
 }
