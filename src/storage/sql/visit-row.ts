@@ -1,29 +1,12 @@
+import type { Selectable } from 'kysely';
 import type { Campaign } from '../../core/clicks/campaign.js';
 import type { Device } from '../../core/clicks/click.js';
 import type { VisitFields } from '../../core/clicks/visit-enricher.js';
+import type { ClicksTable } from '../schema.js';
 
 /** The columns every visit's row has, clicks' and orphan visits' alike. */
-export interface VisitRow {
-  at: number;
-  ip: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string;
-  bot: number;
-  referrer: string | null;
-  referrer_host: string | null;
-  language: string | null;
-  user_agent: string | null;
-  visitor_id: string;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-}
+export type VisitRow = Pick<Selectable<ClicksTable>, 'at' | 'ip' | 'country' | 'region' | 'city' | 'browser' | 'os' | 'device' | 'bot'
+  | 'referrer' | 'referrer_host' | 'language' | 'user_agent' | 'visitor_id' | 'utm_source' | 'utm_medium' | 'utm_campaign' | 'utm_term' | 'utm_content'>;
 
 /** A visit's fields from its row, on either table. */
 export function visitOf(row: VisitRow): VisitFields & Campaign {
