@@ -1,13 +1,17 @@
+import type { Campaign } from './campaign.js';
+
 export const DEVICES = ['desktop', 'mobile', 'tablet', 'bot', 'other'] as const;
 export type Device = (typeof DEVICES)[number];
 
-/** One recorded redirect. `at` is epoch milliseconds. */
-export interface Click {
-  readonly id: number;
-  readonly linkId: number;
+/** What every visit records about its visitor, whether a link answered it or not. */
+export interface VisitFields {
   readonly at: number;
+  /** As the IP policy keeps it. */
   readonly ip: string | null;
   readonly country: string | null;
+  /** ISO 3166-2 subdivision, e.g. "DE-BE", where the GeoIP database has it. */
+  readonly region: string | null;
+  readonly city: string | null;
   readonly browser: string | null;
   readonly os: string | null;
   readonly device: Device;
@@ -17,14 +21,12 @@ export interface Click {
   readonly language: string | null;
   readonly userAgent: string | null;
   readonly visitorId: string;
-  readonly utmSource: string | null;
-  readonly utmMedium: string | null;
-  readonly utmCampaign: string | null;
-  readonly utmTerm: string | null;
-  readonly utmContent: string | null;
-  /** ISO 3166-2 subdivision, e.g. "DE-BE", where the GeoIP database has it. */
-  readonly region: string | null;
-  readonly city: string | null;
+}
+
+/** One recorded redirect: a visit's fields, its link and where it was sent. `at` is epoch milliseconds. */
+export interface Click extends VisitFields, Campaign {
+  readonly id: number;
+  readonly linkId: number;
   /** The URL the visitor was sent to, without the forwarded query string. */
   readonly target: string | null;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import { boundedMemo } from '../shared/memo.js';
-import type { Device } from './click.js';
+import type { VisitFields } from './click.js';
 import type { GeoLookup, UserAgentParser } from './enrichment.js';
 import { storedIp, type IpStorage } from './ip-policy.js';
 import { parseReferrer, primaryLanguage } from './request-facts.js';
@@ -17,25 +17,6 @@ export interface VisitRequest {
   readonly acceptLanguage: string | undefined;
   /** The request's query string ('' or "?…"). */
   readonly search: string;
-}
-
-/** What every visit records about its visitor, whether a link answered it or not. */
-export interface VisitFields {
-  readonly at: number;
-  /** As the IP policy keeps it. */
-  readonly ip: string | null;
-  readonly country: string | null;
-  readonly region: string | null;
-  readonly city: string | null;
-  readonly browser: string | null;
-  readonly os: string | null;
-  readonly device: Device;
-  readonly bot: boolean;
-  readonly referrer: string | null;
-  readonly referrerHost: string | null;
-  readonly language: string | null;
-  readonly userAgent: string | null;
-  readonly visitorId: string;
 }
 
 export interface VisitEnricherDeps {

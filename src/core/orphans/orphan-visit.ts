@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../shared/field-errors.js';
 import type { Campaign } from '../clicks/campaign.js';
-import type { VisitFields } from '../clicks/visit-enricher.js';
+import type { VisitFields } from '../clicks/click.js';
 
 /** Which request no link answered: the base URL, a code that names no link, any other 404. */
 export const ORPHAN_TYPES = ['base_url', 'invalid_code', 'regular_404'] as const;

@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Campaign } from '../../core/clicks/campaign.js';
-import type { Device } from '../../core/clicks/click.js';
-import type { VisitFields } from '../../core/clicks/visit-enricher.js';
+import type { Device, VisitFields } from '../../core/clicks/click.js';
 import type { ClicksTable } from '../schema.js';
 
 /** The columns every visit's row has, clicks' and orphan visits' alike. */
