@@ -107,7 +107,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   const changes: LinkChangeFeed | undefined = events?.links;
   const hosts = ownHosts(config);
   const links = new LinkService(storage.links, clock, hosts, changes, config.fallbackUrl ?? null);
-  const databaseIncident = new Incident('database operations', log, clock);
+  const databaseIncident = new Incident('database operations', log, clock, (error) => storage.describeFailure(error));
   const roller = new Roller(storage.rollups, {
     onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'rollup step failed; retrying')),
   });

@@ -30,5 +30,7 @@ export interface Storage {
   pingWrite(): Promise<void>;
   /** True when an error this storage threw means "the database cannot serve right now". */
   isUnavailable(error: unknown): boolean;
+  /** An unavailable error said for the log and /readyz: what lies under it when the driver's message hides it. */
+  describeFailure(error: unknown): string;
   close(): Promise<void>;
 }

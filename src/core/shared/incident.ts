@@ -22,6 +22,8 @@ export class Incident {
     private readonly what: string,
     private readonly log: IncidentLog,
     private readonly clock: Clock,
+    /** An error said for the log and /readyz (by default its message). */
+    private readonly describe: (error: unknown) => string = (error) => (error instanceof Error ? error.message : String(error)),
   ) {}
 
   failed(error: unknown): void {
@@ -31,7 +33,7 @@ export class Incident {
       this.open.lastFailure = now;
       return;
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = this.describe(error);
     this.open = { since: now, reason, failures: 1, lastFailure: now };
     this.log.error({ err: error }, `${this.what} failing: ${reason} (logged once until they succeed again)`);
   }

@@ -23,7 +23,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: Http
     } catch (error) {
       incident.failed(error);
       const since = new Date(incident.current?.since ?? lp.clock.now()).toISOString();
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = lp.storage.describeFailure(error);
       return sendProblem(reply.header('retry-after', '5'), problemOf(503, `The database is failing (since ${since}): ${reason}`));
     }
   });

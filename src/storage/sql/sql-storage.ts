@@ -29,7 +29,8 @@ export class SqlStorage implements Storage {
   readonly orphans: SqlOrphanVisitStore;
   private readonly reads: Kysely<Database>;
   private readonly onClose: (() => Promise<void>) | undefined;
-  private readonly hasRoom: (() => Promise<void>) | undefined;
+  private readonly canWrite: (() => Promise<void>) | undefined;
+  private readonly describe: ((error: unknown) => string | undefined) | undefined;
 
   constructor(
     readonly kind: SqlDialect,
@@ -41,13 +42,16 @@ export class SqlStorage implements Storage {
       readonly periods?: PeriodWriter;
       /** Run on close, after the reads are destroyed. */
       readonly onClose?: () => Promise<void>;
-      /** Throws when a write cannot fit (SQLite: the disk holding its file is full). */
-      readonly hasRoom?: () => Promise<void>;
+      /** Throws when a write cannot succeed (SQLite: the disk holding its file is full or read-only). */
+      readonly canWrite?: () => Promise<void>;
+      /** What lies under an unavailable error, when the error does not say it. */
+      readonly describe?: (error: unknown) => string | undefined;
     } = {},
   ) {
     this.reads = options.reads ?? db;
     this.onClose = options.onClose;
-    this.hasRoom = options.hasRoom;
+    this.canWrite = options.canWrite;
+    this.describe = options.describe;
     this.links = new SqlLinkStore(kind, db);
     this.clicks = options.clicks ?? new SqlClickStore(kind, db);
     this.rollups = new SqlRollupStore(kind, db, this.reads, options.periods);
@@ -72,13 +76,17 @@ export class SqlStorage implements Storage {
   }
 
   async pingWrite(): Promise<void> {
-    await this.hasRoom?.();
+    await this.canWrite?.();
     // A row rewritten as it is: a committed write that changes nothing.
     await this.db.updateTable('rollup_state').set((eb) => ({ watermark: eb.ref('watermark') })).where('id', '=', 1).execute();
   }
 
   isUnavailable(error: unknown): boolean {
     return isDatabaseUnavailable(error);
+  }
+
+  describeFailure(error: unknown): string {
+    return this.describe?.(error) ?? (error instanceof Error ? error.message : String(error));
   }
 
   async close(): Promise<void> {

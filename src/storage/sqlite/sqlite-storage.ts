@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../schema.js';
 import { SqlStorage } from '../sql/sql-storage.js';
+import { assertWritable, describeFileFailure } from './data-directory.js';
 import { SqliteClickStore } from './sqlite-click-store.js';
 import { sqlitePeriodWriter } from './sqlite-period-writer.js';
 import { WorkerReadDialect } from './worker-read-dialect.js';
@@ -34,20 +34,13 @@ export function openSqliteStorage(path: string): SqlStorage {
   const worker = new WorkerReadDialect(path, CHECKPOINT_MS);
   const reads = new Kysely<Database>({ dialect: worker });
   return new SqlStorage('sqlite', db, {
-    reads, clicks: new SqliteClickStore(db, reads, database), periods, onClose: () => worker.close(), hasRoom: () => diskHasRoom(path),
+    reads,
+    clicks: new SqliteClickStore(db, reads, database),
+    periods,
+    onClose: () => worker.close(),
+    canWrite: () => assertWritable(path),
+    describe: (error) => describeFileFailure(path, error),
   });
-}
-
-// Below this, the next commit may not fit: a small write can, while a batch of clicks or a
-// checkpoint growing the file cannot.
-const MIN_FREE_BYTES = 1024 * 1024;
-
-async function diskHasRoom(path: string): Promise<void> {
-  const disk = await statfs(dirname(path));
-  const free = disk.bavail * disk.bsize;
-  if (free < MIN_FREE_BYTES) {
-    throw Object.assign(new Error(`database or disk is full: ${Math.round(free / 1024)} KB free beside ${path}`), { code: 'SQLITE_FULL' });
-  }
 }
 
 const ROLLED_BACK: SqliteStatement = {
