@@ -141,8 +141,11 @@ export interface WebhookDeliveriesTable {
   id: string;
   webhook_id: string;
   type: string;
-  /** JSON: the event's data (clicks), or the link as the change left it (link events). */
+  /** Link events: the link as the change left it (JSON); clicks.recorded: empty. */
   payload: string;
+  /** clicks.recorded: its clicks are the webhook's in (clicks_after, clicks_up_to]. */
+  clicks_after: number | null;
+  clicks_up_to: number | null;
   created_at: number;
   status: string;
   attempts: number;

@@ -10,6 +10,8 @@ import { DATABASE_KINDS, type TestDatabase } from '../helpers/databases.js';
 
 // A database as the rollups migration left it: clicks indexed by link in their table, exact counts.
 const BEFORE_CLICK_LINKS = '2026-11-26T0100-rollups';
+// Deliveries of clicks.recorded kept a copy of their clicks.
+const BEFORE_CLICK_RANGES = '2026-12-03T0300-orphan-visits';
 
 function connect(url: string): Kysely<Record<string, never>> {
   return url.startsWith('sqlite:')
@@ -57,6 +59,40 @@ for (const kind of DATABASE_KINDS) {
           referrer: null, referrerHost: null, language: null, userAgent: null, visitorId: 'w', ...NO_CAMPAIGN_PLACE_TARGET,
         })));
         assert.equal(outcomes.filter((o) => typeof o === 'object').length, 8);
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it('turn kept clicks.recorded deliveries into ranges of click ids that read the same clicks', async () => {
+      const database = await kind.create();
+      databases.push(database);
+      const db = connect(database.url);
+      const migrator = new Migrator({ db, provider: migrationProvider(kind.name) });
+      assert.equal((await migrator.migrateTo(BEFORE_CLICK_RANGES)).error, undefined);
+      await sql`insert into links (code, url, created_at, updated_at, redirect_type, click_count) values ('w', 'https://example.com/w', 1, 1, 302, 0)`.execute(db);
+      for (const at of [100, 200, 300, 400]) {
+        await sql`insert into clicks (link_id, at, device, bot, visitor_id) select id, ${at}, 'desktop', 0, 'v' from links where code = 'w'`.execute(db);
+      }
+      await sql`insert into webhooks (id, url, events, all_links, secret, created_at, click_cursor)
+        values ('wh', 'https://receiver.example/hook', 'clicks.recorded,link.created', 1, 'whsec_x', 1, 4)`.execute(db);
+      const delivery = (id: string, type: string, payload: string) => sql`insert into webhook_deliveries
+        (id, webhook_id, type, payload, created_at, status, attempts, next_attempt_at, give_up_at) values (${id}, 'wh', ${type}, ${payload}, 1, 'pending', 0, 1, ${Date.now() + 86_400_000})`;
+      await delivery('msg_clicks', 'clicks.recorded', JSON.stringify({ clicks: [{ id: 2 }, { id: 3 }] })).execute(db);
+      await delivery('msg_link', 'link.created', '{"code":"w"}').execute(db);
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      await db.destroy();
+
+      const storage = openStorage(database.url);
+      try {
+        const claimed = await storage.webhooks.claim(Date.now(), 10, Date.now() + 60_000, 'token');
+        const clicks = claimed.find((d) => d.id === 'msg_clicks');
+        assert.deepEqual(clicks?.clicks, { after: 1, upTo: 3 });
+        assert.deepEqual(JSON.parse(`[${await storage.webhooks.clicksJson('wh', { after: 1, upTo: 3 })}]`).map((c: { id: number; at: string }) => [c.id, c.at]),
+          [[2, new Date(200).toISOString()], [3, new Date(300).toISOString()]]);
+        const link = claimed.find((d) => d.id === 'msg_link');
+        assert.equal(link?.payload, '{"code":"w"}');
+        assert.equal(link?.clicks, null);
       } finally {
         await storage.close();
       }

@@ -4,7 +4,7 @@ import { yieldToEventLoop } from '../shared/time-slices.js';
 import { attemptError } from './attempt-error.js';
 import { RETRY_WINDOW_MS, retryDelay } from './retry-schedule.js';
 import { signedHeaders } from './signature.js';
-import { clicksEventPayload, eventBody } from './webhook-events.js';
+import { clicksEventData, eventBody } from './webhook-events.js';
 import type { WebhookSender } from './webhook-sender.js';
 import { newDeliveryId, type AttemptOutcome, type ClaimedDelivery, type ClickSubscriber, type WebhookStore } from './webhook.js';
 
@@ -25,7 +25,8 @@ export interface DispatcherOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-const CLICKS_PER_EVENT = 100;
+// Each event costs a claim, a post and its record: batches this big keep that a few µs a click.
+const CLICKS_PER_EVENT = 500;
 // Click ids read per query: a webhook limited to a few links scans a bounded range for them.
 const CLICK_SPAN = 5000;
 // Queries per webhook and step; the next step goes on at once.
@@ -119,17 +120,20 @@ export class WebhookDispatcher {
     return more || claimed.length === free;
   }
 
-  /** Makes deliveries of up to 100 clicks each past the subscriber's cursor; true when more remain. */
+  /**
+   * Makes deliveries of up to 500 clicks each past the subscriber's cursor (each names its range of
+   * ids; its clicks are read as it is sent); true when more remain.
+   */
   private async collectClicks(subscriber: ClickSubscriber, upTo: number): Promise<boolean> {
     let cursor = subscriber.cursor;
     for (let read = 0; read < CLICK_READS_PER_STEP && cursor < upTo; read++) {
       const end = Math.min(upTo, cursor + CLICK_SPAN);
-      const clicks = await this.store.clicksAfter(cursor, end, subscriber.linkIds, CLICKS_PER_EVENT);
+      const ids = await this.store.clickIdsAfter(cursor, end, subscriber.linkIds, CLICKS_PER_EVENT);
       // A full batch ends at its last click; a short one read the whole range.
-      const to = clicks.length === CLICKS_PER_EVENT ? (clicks.at(-1)?.click.id ?? end) : end;
+      const to = ids.length === CLICKS_PER_EVENT ? (ids.at(-1) ?? end) : end;
       const now = this.options.clock.now();
-      const delivery = clicks.length === 0 ? undefined : {
-        id: newDeliveryId(), type: 'clicks.recorded' as const, payload: clicksEventPayload(clicks), createdAt: now, giveUpAt: now + RETRY_WINDOW_MS,
+      const delivery = ids.length === 0 ? undefined : {
+        id: newDeliveryId(), clicks: { after: cursor, upTo: to }, createdAt: now, giveUpAt: now + RETRY_WINDOW_MS,
       };
       // Another node took this range first: its delivery stands, this one is dropped.
       if (!(await this.store.advanceClicks(subscriber.webhookId, cursor, to, delivery))) return false;
@@ -141,14 +145,15 @@ export class WebhookDispatcher {
 
   private async attempt(delivery: ClaimedDelivery, token: string): Promise<void> {
     const at = this.options.clock.now();
-    const body = eventBody(delivery.type, delivery.createdAt, delivery.payload, this.options.baseUrl);
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'LinkPulse-Webhooks/1',
-      ...signedHeaders(delivery.secret, delivery.id, Math.floor(at / 1000), body),
-    };
     let outcome: AttemptOutcome;
     try {
+      const payload = delivery.clicks ? clicksEventData(await this.store.clicksJson(delivery.webhookId, delivery.clicks)) : delivery.payload;
+      const body = eventBody(delivery.type, delivery.createdAt, payload, this.options.baseUrl);
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'LinkPulse-Webhooks/1',
+        ...signedHeaders(delivery.secret, delivery.id, Math.floor(at / 1000), body),
+      };
       const answer = await this.options.sender.post(delivery.url, headers, body, this.timeoutMs, this.stopping.signal);
       outcome = answer.status >= 200 && answer.status < 300
         ? { result: 'delivered', at, status: answer.status }

@@ -1,5 +1,3 @@
-import type { ClickRecorded } from '../clicks/click.js';
-import { toClickView } from '../clicks/click-view.js';
 import type { Link } from '../links/link.js';
 import { toLinkView } from '../links/link-view.js';
 import type { WebhookEvent } from './webhook.js';
@@ -17,12 +15,12 @@ export function linkEventPayload(link: Link): string {
   return JSON.stringify(snapshot);
 }
 
-/** What a clicks.recorded delivery stores: its data, each click as the API's click list shows it. */
-export function clicksEventPayload(clicks: readonly ClickRecorded[]): string {
-  return JSON.stringify({ clicks: clicks.map(({ click, code }) => toClickView(click, code)) });
+/** A clicks.recorded event's data, from its clicks as JSON joined by commas (WebhookStore.clicksJson). */
+export function clicksEventData(clicksJson: string): string {
+  return `{"clicks":[${clicksJson}]}`;
 }
 
-/** The body a delivery posts: `{type, timestamp, data}`, the same on every attempt. */
+/** The body a delivery posts: `{type, timestamp, data}`; `payload` is a clicks event's data or the link event's snapshot. */
 export function eventBody(type: WebhookEvent, createdAt: number, payload: string, baseUrl: string): string {
   const timestamp = new Date(createdAt).toISOString();
   if (type === 'clicks.recorded') return `{"type":"${type}","timestamp":"${timestamp}","data":${payload}}`;

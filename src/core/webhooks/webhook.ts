@@ -1,4 +1,3 @@
-import type { ClickRecorded } from '../clicks/click.js';
 import { randomBase62 } from '../shared/random-text.js';
 
 export const WEBHOOK_EVENTS = ['clicks.recorded', 'link.created', 'link.updated', 'link.deleted'] as const;
@@ -46,12 +45,21 @@ export interface Delivery {
   readonly deliveredAt: number | null;
 }
 
+/** The click ids a clicks.recorded delivery stands for: (after, upTo], of its webhook's links. */
+export interface ClickIdRange {
+  readonly after: number;
+  readonly upTo: number;
+}
+
 /** A delivery a node holds to send it, with what sending needs. */
 export interface ClaimedDelivery {
   readonly id: string;
   readonly webhookId: string;
   readonly type: WebhookEvent;
+  /** A link event's data: the link as the change left it (JSON). */
   readonly payload: string;
+  /** A clicks.recorded event's clicks, read when it is sent. */
+  readonly clicks: ClickIdRange | null;
   readonly createdAt: number;
   readonly attempts: number;
   readonly giveUpAt: number;
@@ -67,10 +75,10 @@ export interface ClickSubscriber {
   readonly linkIds: readonly number[] | null;
 }
 
-export interface NewDelivery {
+/** A clicks.recorded delivery about to be stored. */
+export interface NewClicksDelivery {
   readonly id: string;
-  readonly type: WebhookEvent;
-  readonly payload: string;
+  readonly clicks: ClickIdRange;
   readonly createdAt: number;
   readonly giveUpAt: number;
 }
@@ -102,13 +110,18 @@ export interface WebhookStore {
   clickSubscribers(): Promise<ClickSubscriber[]>;
   /** The highest click id that no click still being written can undercut. */
   settledClickId(): Promise<number>;
-  /** Up to `limit` clicks with ids in (after, upTo], of the links given (null: all), in id order. */
-  clicksAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<ClickRecorded[]>;
+  /** The ids of up to `limit` clicks in (after, upTo], of the links given (null: all), in order. */
+  clickIdsAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<number[]>;
+  /**
+   * The clicks of the webhook's links in `range`, in id order, each as the API's click list shows it
+   * (JSON), joined by commas: a clicks.recorded event's list, read as it is sent.
+   */
+  clicksJson(webhookId: string, range: ClickIdRange): Promise<string>;
   /**
    * Moves the webhook's click cursor from `from` to `to` and stores `delivery` (if any), in one
    * transaction; false, with nothing written, when the cursor was no longer at `from`.
    */
-  advanceClicks(webhookId: string, from: number, to: number, delivery: NewDelivery | undefined): Promise<boolean>;
+  advanceClicks(webhookId: string, from: number, to: number, delivery: NewClicksDelivery | undefined): Promise<boolean>;
   /**
    * Takes up to `limit` deliveries due at `now` of enabled webhooks, for `token` until `until`: no
    * other claim takes them before then (and after, only if this one never recorded its attempt).

@@ -79,7 +79,8 @@ export async function clickExportPage(
   return { text: row?.text ?? '', rows: count, last };
 }
 
-type PageTimes = { readonly from: number; readonly newest: number };
+/** The range a page reads: `from` (its oldest possible click) and the time of its newest. */
+export type PageTimes = { readonly from: number; readonly newest: number };
 
 /** click-csv.ts's row (CLICK_COLUMNS, csvCell's quoting and formula guard) as a SQL expression. */
 function csvLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<string> {
@@ -106,21 +107,30 @@ function csvLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<s
 
 /** `JSON.stringify(toClickView(click, code))` and a newline, as a SQL expression. */
 function ndjsonLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<string> {
+  return clickJson(kind, code, times, '\n');
+}
+
+/**
+ * `JSON.stringify(toClickView(click, code))` and `end`, as a SQL expression over the clicks `c`;
+ * `code` is the link's code, or an expression giving it a row at a time (clicks of several links).
+ */
+export function clickJson(kind: SqlDialect, code: string | RawBuilder<string>, times: PageTimes, end = ''): RawBuilder<string> {
   // Both databases escape a string as JSON.stringify does (quote, backslash, \b \f \n \r \t, other
   // control characters as lowercase \u00xx); the contract test compares them on hostile values.
-  const codeJson = JSON.stringify(code);
   const keys = CLICK_COLUMNS.slice(3); // ROW_COLUMNS' keys
   if (kind === 'sqlite') {
     const time = sqliteTime(times);
-    const format = `{"id":%d,"code":%s,"at":"${time.format}",${keys.map((key) => `"${key}":%s`).join(',')}}\n`;
+    const format = `{"id":%d,"code":%s,"at":"${time.format}",${keys.map((key) => `"${key}":%s`).join(',')}}${end}`;
     const values = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_TEXT : sql`json_quote(${sql.ref(`c.${column}`)})`));
+    const codeJson = typeof code === 'string' ? JSON.stringify(code) : sql`json_quote(${code})`;
     return sql<string>`printf(${format}, c.id, ${codeJson}, ${time.args}, ${sql.join(values)})`;
   }
   const values = ROW_COLUMNS.map((column, i) => {
     const value = column === 'bot' ? BOT_TEXT : sql`coalesce(to_json(${sql.ref(`c.${column}`)})::text, 'null')`;
     return sql`${`,"${keys[i] as string}":`} || ${value}`;
   });
-  return sql<string>`'{"id":' || c.id || ${`,"code":${codeJson},"at":"`} || ${POSTGRES_TIME} || '"' || ${sql.join(values, sql` || `)} || '}' || chr(10)`;
+  const codeJson = typeof code === 'string' ? sql`${JSON.stringify(code)}` : sql`to_json(${code})::text`;
+  return sql<string>`'{"id":' || c.id || ',"code":' || ${codeJson} || ',"at":"' || ${POSTGRES_TIME} || '"' || ${sql.join(values, sql` || `)} || ${`}${end}`}`;
 }
 
 /**

@@ -1,10 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ClickRecorded } from '../../core/clicks/click.js';
 import type {
-  AttemptOutcome, ClaimedDelivery, ClickSubscriber, Delivery, DeliveryStatus, NewDelivery, NewWebhook, Webhook, WebhookEvent, WebhookStore,
+  AttemptOutcome, ClaimedDelivery, ClickIdRange, ClickSubscriber, Delivery, DeliveryStatus, NewClicksDelivery, NewWebhook, Webhook, WebhookEvent, WebhookStore,
 } from '../../core/webhooks/webhook.js';
 import type { Database, SqlDialect, WebhookDeliveriesTable, WebhooksTable } from '../schema.js';
-import { toClick } from './sql-click-store.js';
+import { clickJson } from './click-export-page.js';
 import { settledClickId } from './sql-rollup-store.js';
 
 const CLICKS_EVENT: WebhookEvent = 'clicks.recorded';
@@ -92,18 +91,29 @@ export class SqlWebhookStore implements WebhookStore {
     return settledClickId(this.kind, this.db);
   }
 
-  async clicksAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<ClickRecorded[]> {
+  async clickIdsAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<number[]> {
     // A webhook limited to links that are all gone wants nothing more.
     if (linkIds !== null && linkIds.length === 0) return [];
-    let select = this.reads.selectFrom('clicks as c').innerJoin('links as l', 'l.id', 'c.link_id').selectAll('c').select('l.code as code')
-      .where('c.id', '>', after).where('c.id', '<=', upTo);
+    let select = this.reads.selectFrom('clicks as c').select('c.id').where('c.id', '>', after).where('c.id', '<=', upTo);
     // "+": by the id range, not the link's every click.
     if (linkIds !== null) select = select.where(sql<boolean>`+c.link_id in (${sql.join(linkIds)})`);
     const rows = await select.orderBy('c.id').limit(limit).execute();
-    return rows.map((row) => ({ code: row.code, click: toClick(row) }));
+    return rows.map((row) => Number(row.id));
   }
 
-  async advanceClicks(webhookId: string, from: number, to: number, delivery: NewDelivery | undefined): Promise<boolean> {
+  async clicksJson(webhookId: string, range: ClickIdRange): Promise<string> {
+    // Written by the database (SQLite: in the read worker), as the export's NDJSON lines are.
+    const line = clickJson(this.kind, sql<string>`l.code`, { from: 0, newest: Date.now() });
+    const { rows } = await sql<{ text: string | null }>`
+      select string_agg(line, ',' order by id) as text from (
+        select c.id, ${line} as line from clicks c join links l on l.id = c.link_id
+        where c.id > ${range.after} and c.id <= ${range.upTo}
+          and (exists (select 1 from webhooks w where w.id = ${webhookId} and w.all_links = 1)
+            or +c.link_id in (select link_id from webhook_links where webhook_id = ${webhookId}))) t`.execute(this.reads);
+    return rows[0]?.text ?? '';
+  }
+
+  async advanceClicks(webhookId: string, from: number, to: number, delivery: NewClicksDelivery | undefined): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const moved = await trx.updateTable('webhooks').set({ click_cursor: to })
         .where('id', '=', webhookId).where('click_cursor', '=', from).executeTakeFirst();
@@ -124,10 +134,11 @@ export class SqlWebhookStore implements WebhookStore {
     await this.db.updateTable('webhook_deliveries').set({ claimed_by: token, next_attempt_at: until })
       .where('id', 'in', due.map((d) => d.id)).where('status', '=', 'pending').where('next_attempt_at', '<=', now).execute();
     const rows = await this.db.selectFrom('webhook_deliveries as d').innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .select(['d.id', 'd.webhook_id', 'd.type', 'd.payload', 'd.created_at', 'd.attempts', 'd.give_up_at', 'w.url', 'w.secret'])
+      .select(['d.id', 'd.webhook_id', 'd.type', 'd.payload', 'd.clicks_after', 'd.clicks_up_to', 'd.created_at', 'd.attempts', 'd.give_up_at', 'w.url', 'w.secret'])
       .where('d.claimed_by', '=', token).where('d.id', 'in', due.map((d) => d.id)).execute();
     return rows.map((r) => ({
       id: r.id, webhookId: r.webhook_id, type: r.type as WebhookEvent, payload: r.payload, createdAt: Number(r.created_at),
+      clicks: r.clicks_after === null || r.clicks_up_to === null ? null : { after: Number(r.clicks_after), upTo: Number(r.clicks_up_to) },
       attempts: Number(r.attempts), giveUpAt: Number(r.give_up_at), url: r.url, secret: r.secret,
     }));
   }
@@ -195,9 +206,9 @@ function toDelivery(r: Pick<Selectable<WebhookDeliveriesTable>, (typeof DELIVERY
   };
 }
 
-function newDeliveryRow(webhookId: string, d: NewDelivery): WebhookDeliveriesTable {
+function newDeliveryRow(webhookId: string, d: NewClicksDelivery): WebhookDeliveriesTable {
   return {
-    id: d.id, webhook_id: webhookId, type: d.type, payload: d.payload, created_at: d.createdAt, status: 'pending', attempts: 0,
+    id: d.id, webhook_id: webhookId, type: CLICKS_EVENT, payload: '', clicks_after: d.clicks.after, clicks_up_to: d.clicks.upTo, created_at: d.createdAt, status: 'pending', attempts: 0,
     next_attempt_at: d.createdAt, claimed_by: null, give_up_at: d.giveUpAt, last_attempt_at: null, last_status: null, last_error: null, delivered_at: null,
   };
 }
