@@ -3,14 +3,15 @@ import { Roller } from '../../src/core/analytics/roller.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 
 const DAY_MS = 86_400_000;
-const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'IN', 'BR', 'JP', 'CA', 'NL', 'ES', 'IT', 'PL', 'SE', 'AU', 'MX', null];
-const BROWSERS = ['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera', null];
-const OSES = ['Windows', 'Mac OS', 'Linux', 'Android', 'iOS', null];
-const DEVICES = ['desktop', 'mobile', 'tablet', 'bot', 'other'];
-const HOSTS = ['www.google.com', 't.co', 'news.ycombinator.com', 'www.reddit.com', 'www.linkedin.com', 'duckduckgo.com', null];
-const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'pt', 'zh', null];
-const UTM_SOURCES = ['newsletter', 'twitter', 'google', 'partner', null, null, null];
-const UTM_CAMPAIGNS = ['spring', 'summer', 'launch', null, null];
+// The values seeded clicks draw from, each equally likely (the filtered yardstick draws from them too).
+export const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'IN', 'BR', 'JP', 'CA', 'NL', 'ES', 'IT', 'PL', 'SE', 'AU', 'MX', null];
+export const BROWSERS = ['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera', null];
+export const OSES = ['Windows', 'Mac OS', 'Linux', 'Android', 'iOS', null];
+export const DEVICES = ['desktop', 'mobile', 'tablet', 'bot', 'other'];
+export const HOSTS = ['www.google.com', 't.co', 'news.ycombinator.com', 'www.reddit.com', 'www.linkedin.com', 'duckduckgo.com', null];
+export const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'pt', 'zh', null];
+export const UTM_SOURCES = ['newsletter', 'twitter', 'google', 'partner', null, null, null];
+export const UTM_CAMPAIGNS = ['spring', 'summer', 'launch', null, null];
 /** Clicks in the current hour on "big", as in a spike ("a link that went viral"). */
 export const SPIKE_CLICKS = Number(process.env.BENCH_SPIKE_CLICKS ?? 200_000);
 
