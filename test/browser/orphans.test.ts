@@ -62,7 +62,7 @@ describe('the Orphan visits page in Chromium', { skip: chromiumMissing }, () => 
 
     const rows = page.locator('section[aria-label="Latest orphan visits"] tbody tr');
     assert.equal(await rows.count(), 4);
-    const hostile = rows.filter({ hasText: 'regular_404' });
+    const hostile = rows.filter({ hasText: 'Other 404s' });
     assert.equal(await hostile.locator('td[data-label=Path]').textContent(), encodeURI(HOSTILE_PATH)); // as requested
     assert.equal(await hostile.locator('td[data-label=Referrer]').textContent(), 'evil.example');
     assert.equal(await page.locator('main img, main script').count(), 0, 'what visitors sent is text');

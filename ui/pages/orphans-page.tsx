@@ -5,6 +5,7 @@ import { browserTimeZone, countryLabel, formatNumber, formatTime } from '../form
 
 const TYPES = [['base_url', 'Base URL'], ['invalid_code', 'Unknown codes'], ['regular_404', 'Other 404s']] as const;
 type OrphanType = (typeof TYPES)[number][0];
+const typeName = (type: OrphanType) => TYPES.find(([t]) => t === type)?.[1] ?? type;
 
 /** An orphan visit as /api/orphan-visits/clicks gives it: a click's fields without link or target. */
 type OrphanVisitView = Omit<Click, 'code' | 'target'> & { type: OrphanType; path: string };
@@ -86,7 +87,7 @@ export function OrphansPage() {
               {visits.items.map((v) => (
                 <tr key={v.id}>
                   <td data-label="Time">{formatTime(v.at)}</td>
-                  <td data-label="Type">{v.type}</td>
+                  <td data-label="Type">{typeName(v.type)}</td>
                   <td data-label="Path" class="url">{v.path}</td>
                   <td data-label="Country">{countryLabel(v.country)}</td>
                   <td data-label="Browser">{v.bot ? `${v.browser ?? '-'} (bot)` : v.browser ?? '-'}</td>
