@@ -38,6 +38,7 @@ function assertStopsNaming(result: { code: number | null; stderr: string; stdout
   assert.doesNotMatch(result.stdout, /listening/);
 }
 
+// Cases of one kind start their servers at once: each start is mostly loading code.
 describe('a server that cannot start says why in one line and exits', () => {
   const dir = tempDir();
   const database = { LINKPULSE_DATABASE_URL: `sqlite:${dir.path}/ok/linkpulse.db` };
@@ -46,9 +47,11 @@ describe('a server that cannot start says why in one line and exits', () => {
   it('names LINKPULSE_GEOIP_DB and the path when the file is missing, not an .mmdb or a directory', async () => {
     const notMmdb = `${dir.path}/country.mmdb`;
     writeFileSync(notMmdb, 'not a MaxMind database');
-    for (const path of [`${dir.path}/missing.mmdb`, notMmdb, dir.path]) {
-      assertStopsNaming(await serve({ ...database, LINKPULSE_GEOIP_DB: path }), 'LINKPULSE_GEOIP_DB', path);
-    }
+    // A database each: two starts must not race to create one.
+    await Promise.all([`${dir.path}/missing.mmdb`, notMmdb, dir.path].map(async (path, i) => {
+      const own = { LINKPULSE_DATABASE_URL: `sqlite:${dir.path}/geo-${i}/linkpulse.db` };
+      assertStopsNaming(await serve({ ...own, LINKPULSE_GEOIP_DB: path }), 'LINKPULSE_GEOIP_DB', path);
+    }));
   });
 
   it('names LINKPULSE_DATABASE_URL and the path when the SQLite file cannot be opened', async () => {
@@ -57,9 +60,9 @@ describe('a server that cannot start says why in one line and exits', () => {
     const notSqlite = `${dir.path}/not-sqlite.db`;
     writeFileSync(notSqlite, 'x'.repeat(4096));
     mkdirSync(`${dir.path}/a-folder.db`);
-    for (const path of [`${file}/data/linkpulse.db`, notSqlite, `${dir.path}/a-folder.db`]) {
+    await Promise.all([`${file}/data/linkpulse.db`, notSqlite, `${dir.path}/a-folder.db`].map(async (path) => {
       assertStopsNaming(await serve({ LINKPULSE_DATABASE_URL: `sqlite:${path}` }), 'LINKPULSE_DATABASE_URL', path);
-    }
+    }));
   });
 
   it('names LINKPULSE_DATABASE_URL and the path when the data folder is read-only', async () => {
@@ -127,6 +130,9 @@ describe('a server that cannot start says why in one line and exits', () => {
       [{ LINKPULSE_DATABASE_URL: 'mysql://db/x' }, 'LINKPULSE_DATABASE_URL', 'sqlite:<path> or postgres://'],
       [{ LINKPULSE_TRUST_PROXY: 'everyone' }, 'LINKPULSE_TRUST_PROXY', 'loopback'],
     ];
-    for (const [env, variable, allowed] of cases) assertStopsNaming(await serve({ ...database, ...env }), variable, allowed);
+    await Promise.all(cases.map(async ([env, variable, allowed], i) => {
+      const own = { LINKPULSE_DATABASE_URL: `sqlite:${dir.path}/value-${i}/linkpulse.db` };
+      assertStopsNaming(await serve({ ...own, ...env }), variable, allowed);
+    }));
   });
 });
