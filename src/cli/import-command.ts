@@ -4,8 +4,6 @@ import type { Config } from '../config.js';
 import { IMPORT_FORMATS, type ImportFormat } from './import-formats.js';
 import { fileItems, kuttItems, type ImportItem } from './import-items.js';
 import { runImport } from './import-run.js';
-import { shlinkItems } from './shlink-source.js';
-import { yourlsItems } from './yourls-source.js';
 import { withLinkPulse } from './with-linkpulse.js';
 
 interface ImportOptions {
@@ -50,12 +48,20 @@ function itemsOf(opts: ImportOptions, source: string): AsyncIterable<ImportItem>
     case 'bitly':
       return fileItems(opts.from, source);
     case 'yourls':
-      return yourlsItems(source, opts.tablePrefix);
-    case 'shlink':
-      return shlinkItems(source, needKey(opts, 'Shlink'));
+      // Its MySQL driver is loaded only for a YOURLS import.
+      return loaded(async () => (await import('./yourls-source.js')).yourlsItems(source, opts.tablePrefix));
+    case 'shlink': {
+      const key = needKey(opts, 'Shlink');
+      return loaded(async () => (await import('./shlink-source.js')).shlinkItems(source, key));
+    }
     case 'kutt':
       return kuttItems(source, needKey(opts, 'Kutt'));
   }
+}
+
+/** The items of a source whose module is loaded when they are first read. */
+async function* loaded(items: () => Promise<AsyncIterable<ImportItem>> | AsyncIterable<ImportItem>): AsyncIterable<ImportItem> {
+  yield* await items();
 }
 
 function needKey(opts: ImportOptions, server: string): string {

@@ -1,7 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
-import { closeOnSignals, startServer } from '../server.js';
 import { openStorage } from '../storage/open-storage.js';
 
 export function registerServerCommands(program: Command, config: Config): void {
@@ -16,6 +15,8 @@ export function registerServerCommands(program: Command, config: Config): void {
       process.exit(1);
     };
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, abortStart);
+    // Loaded here: every other command starts without the HTTP server's modules.
+    const { closeOnSignals, startServer } = await import('../server.js');
     const server = await startServer(config).finally(() => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, abortStart);
     });
