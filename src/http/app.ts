@@ -43,6 +43,7 @@ import { ShareSchema, SharedClickSchema } from './schemas/share-schemas.js';
 import { StatsSchema } from './schemas/stats-schemas.js';
 import { DeliverySchema, WebhookSchema } from './schemas/webhook-schemas.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
+import { lazySerializers } from './lazy-serializers.js';
 
 export interface AppOptions {
   /** API requests per minute and client IP. */
@@ -81,6 +82,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
