@@ -9,6 +9,7 @@ import { createLinkPulse } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config.js';
 import { CLI_ARGS } from '../helpers/built-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 
 describe('linkpulse CLI', () => {
@@ -61,7 +62,7 @@ describe('linkpulse CLI', () => {
 
   it('shows stats, clicks and exports of clicks recorded through the services', async () => {
     const lp = await createLinkPulse(loadConfig({ LINKPULSE_DATABASE_URL: env.LINKPULSE_DATABASE_URL }));
-    const link = await lp.links.get('cli1');
+    const link = await lp.links.get(linkKey('cli1'));
     for (const ua of ['=cmd|calc', 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0']) {
       await lp.recorder.record(link, { ip: '81.2.69.142', userAgent: ua, referer: 'https://t.co/a', acceptLanguage: 'en', search: '?utm_source=cli' });
     }

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from '../../src/storage/migrations/index.js';
 import { openStorage } from '../../src/storage/open-storage.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 import { NO_CAMPAIGN_PLACE_TARGET } from '../helpers/click-fields.js';
 import { DATABASE_KINDS, type TestDatabase } from '../helpers/databases.js';
 
@@ -42,7 +43,7 @@ for (const kind of DATABASE_KINDS) {
 
       const storage = openStorage(database.url);
       try {
-        const [a, b] = [await storage.links.findByCode('a'), await storage.links.findByCode('b')];
+        const [a, b] = [await storage.links.find(linkKey('a')), await storage.links.find(linkKey('b'))];
         assert.ok(a && b);
         // Counted: clicks 1, 3, 4 of a and 2 of b; the rest is the roller's to count.
         assert.deepEqual([a.clicks, b.clicks], [3, 1]);

@@ -21,6 +21,7 @@ import { Roller } from '../../src/core/analytics/roller.js';
 import type { Click, NewClick } from '../../src/core/clicks/click.js';
 import { ValidationError } from '../../src/core/shared/errors.js';
 import { DATABASE_KINDS, postgresServerUrl, type DatabaseKind, type TestDatabase } from '../helpers/databases.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -469,7 +470,7 @@ class World {
 
   async link(code: string, tags: string[]): Promise<{ code: string; tags: string[] }> {
     const created = await this.lp.storage.links.insert({
-      code, url: `https://example.com/${code}`, title: null, tags, createdAt: NOW - 1000 * DAY, updatedAt: NOW - 1000 * DAY,
+      code, domain: '', url: `https://example.com/${code}`, title: null, tags, createdAt: NOW - 1000 * DAY, updatedAt: NOW - 1000 * DAY,
       expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants: [],
     });
     assert.notEqual(created, 'code-taken');
@@ -491,7 +492,7 @@ class World {
     const n = ++this.seen.runs;
     const links = [this.hub, await this.link(`r${n}a`, [...(run.tags[0] ?? [])]), await this.link(`r${n}b`, [...(run.tags[1] ?? [])])];
     const ids = new Map<number, { code: string; tags: string[] }>();
-    for (const link of links) ids.set((await this.lp.storage.links.findByCode(link.code))?.id as number, link);
+    for (const link of links) ids.set((await this.lp.storage.links.find(linkKey(link.code)))?.id as number, link);
     const idOf = new Map([...ids].map(([id, link]) => [link.code, id]));
     const clicks: NewClick[] = run.clicks.map(({ link, offset, visitor, ...fields }) => {
       const at = run.anchor + offset;
@@ -530,13 +531,13 @@ class World {
     }
     if (run.retag) {
       const a = links[1] as { code: string; tags: string[] };
-      await this.lp.storage.links.update(a.code, { updatedAt: NOW, tags: [...run.retag] });
+      await this.lp.storage.links.update(linkKey(a.code), { updatedAt: NOW, tags: [...run.retag] });
       a.tags.splice(0, a.tags.length, ...run.retag); // the oracle's clicks share this array
     }
     for (const question of run.questions) await this.ask(question, run.anchor, links);
     if (run.deleteB) {
       const b = links[2] as { code: string };
-      assert.equal(await this.lp.storage.links.delete(b.code, Date.now()), true);
+      assert.equal(await this.lp.storage.links.delete(linkKey(b.code), Date.now()), true);
       this.deleted.push(...this.stored.filter((s) => s.code === b.code));
       this.stored = this.stored.filter((s) => s.code !== b.code);
     }
@@ -575,7 +576,7 @@ class World {
     this.clock.ms = spec.endsNow ? to.ms : NOW;
     let report;
     try {
-      report = code === null ? await this.lp.stats.overall(params) : await this.lp.stats.forLink(code, params);
+      report = code === null ? await this.lp.stats.overall(params) : await this.lp.stats.forLink(linkKey(code), params);
     } finally {
       this.clock.ms = NOW;
     }
@@ -607,7 +608,7 @@ class World {
     let cursor: string | undefined;
     for (let pages = 0; ; pages++) {
       assert.ok(pages <= matching.length / 7 + 1, `${where}: click pages do not end`);
-      const page = await this.lp.clickQueries.page(code, { limit: 7, ...listParams, ...(cursor !== undefined && { cursor }) });
+      const page = await this.lp.clickQueries.page(linkKey(code), { limit: 7, ...listParams, ...(cursor !== undefined && { cursor }) });
       assert.ok(page.items.length === 7 || page.nextCursor === null, `${where}: a page of ${page.items.length} clicks before the end`);
       paged.push(...page.items.map((c) => c.id));
       this.seen.pages++;
@@ -615,7 +616,7 @@ class World {
       cursor = page.nextCursor;
     }
     assert.deepEqual(paged, matching.map((s) => s.click.id), `${where}: click page ids (newest first) ${JSON.stringify(listParams)}`);
-    const { chunks } = await this.lp.clickQueries.export(code, listParams, 'ndjson');
+    const { chunks } = await this.lp.clickQueries.export(linkKey(code), listParams, 'ndjson');
     let text = '';
     for await (const chunk of chunks) text += chunk;
     const lines = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -680,7 +681,7 @@ for (const kind of DATABASE_KINDS) {
       for (const tz of [...ZONES, 'europe/berlin', 'ASIA/KATHMANDU']) {
         const named = ZONES.find((zone) => zone.toLowerCase() === tz.toLowerCase());
         assert.equal((await world.lp.stats.overall({ tz })).tz, named, `tz=${tz}`);
-        assert.equal((await world.lp.stats.forLink('hub', { tz, country: 'DE' })).tz, named, `tz=${tz}, filtered`);
+        assert.equal((await world.lp.stats.forLink(linkKey('hub'), { tz, country: 'DE' })).tz, named, `tz=${tz}, filtered`);
       }
     });
 
@@ -692,7 +693,7 @@ for (const kind of DATABASE_KINDS) {
         const links = new Map<number, { code: string; tags: string[] }>();
         for (const code of order === 'descending' ? [...codes].reverse() : codes) {
           const link = await world.link(code, []);
-          links.set((await world.lp.storage.links.findByCode(code))?.id as number, link);
+          links.set((await world.lp.storage.links.find(linkKey(code)))?.id as number, link);
         }
         await world.insert([...links.keys()].map((linkId) => ({
           linkId, at: hour + 30 * MINUTE, ip: null, country: 'DE', browser: null, os: null, device: 'desktop', bot: false, referrer: null,
@@ -716,10 +717,10 @@ for (const kind of DATABASE_KINDS) {
         return true;
       };
       const { lp } = world;
-      await assert.rejects(lp.stats.forLink('hub', { cuntry: 'DE' }), refused(['cuntry']));
+      await assert.rejects(lp.stats.forLink(linkKey('hub'), { cuntry: 'DE' }), refused(['cuntry']));
       await assert.rejects(lp.stats.overall({ cuntry: 'DE' }), refused(['cuntry']));
       await assert.rejects(lp.stats.overall({ country: 'germany' }), refused(['country']));
-      await assert.rejects(lp.stats.forLink('hub', { device: 'phone' }), refused(['device']));
+      await assert.rejects(lp.stats.forLink(linkKey('hub'), { device: 'phone' }), refused(['device']));
       await assert.rejects(lp.stats.overall({ region: 'Berlin' }), refused(['region']));
       await assert.rejects(lp.stats.overall({ language: 'english' }), refused(['language']));
       await assert.rejects(lp.stats.overall({ country: 'DE,,FR' }), refused(['country']));
@@ -730,10 +731,10 @@ for (const kind of DATABASE_KINDS) {
       await assert.rejects(lp.stats.overall({ from: '2025-03-01T00:00:00Z', to: '2025-04-01T00:00:00Z', interval: 'minute' }), refused(['interval']));
       await assert.rejects(lp.stats.overall({ limit: '0' }), refused(['limit']));
       await assert.rejects(lp.stats.overall({ country: ['DE', 'FR'] }), refused(['country']));
-      await assert.rejects(lp.clickQueries.page('hub', { limit: 7, cuntry: 'DE' }), refused(['cuntry']));
-      await assert.rejects(lp.clickQueries.page('hub', { limit: 7, country: 'germany' }), refused(['country']));
-      await assert.rejects(lp.clickQueries.export('hub', { device: 'phone' }, 'ndjson'), refused(['device']));
-      await assert.rejects(lp.clickQueries.export('hub', { interval: 'day' }, 'csv'), refused(['interval']));
+      await assert.rejects(lp.clickQueries.page(linkKey('hub'), { limit: 7, cuntry: 'DE' }), refused(['cuntry']));
+      await assert.rejects(lp.clickQueries.page(linkKey('hub'), { limit: 7, country: 'germany' }), refused(['country']));
+      await assert.rejects(lp.clickQueries.export(linkKey('hub'), { device: 'phone' }, 'ndjson'), refused(['device']));
+      await assert.rejects(lp.clickQueries.export(linkKey('hub'), { interval: 'day' }, 'csv'), refused(['interval']));
       assert.throws(() => lp.clickQueries.liveFilter({ language: 'de,,en' }), refused(['language']));
     });
   });

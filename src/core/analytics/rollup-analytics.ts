@@ -72,6 +72,23 @@ export class RollupAnalytics {
       return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks })).sort(byClicks).slice(0, limit);
     });
   }
+
+  /** Clicks per domain of their links ('' the default domain), most first. */
+  domains(filter: ClickFilter, limit: number): Promise<KeyCount[]> {
+    const plan = planRollups(filter.from, filter.to);
+    return this.store.snapshot(async (tx) => {
+      const perLink = await rawClicksPerLink(tx, plan, filter);
+      const counts = new Map<string, number>();
+      const add = (domain: string, clicks: number) => counts.set(domain, (counts.get(domain) ?? 0) + clicks);
+      for (const row of await tx.domainClicks(plan.rolledSpans, filter.bots)) add(row.domain, row.clicks);
+      const domains = await tx.linkDomains([...perLink.keys()]);
+      for (const [linkId, clicks] of perLink) {
+        const domain = domains.get(linkId);
+        if (domain !== undefined) add(domain, clicks);
+      }
+      return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks })).sort(byClicks).slice(0, limit);
+    });
+  }
 }
 
 /** Clicks per link of those the rollups do not cover (cut hours, and past the watermark). */

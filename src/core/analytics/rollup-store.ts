@@ -67,6 +67,10 @@ export interface RollupReadTx {
   tagClicks(spans: readonly Span[], bots: BotFilter): Promise<{ tag: string | null; clicks: number }[]>;
   /** The tags of the links among `ids` that have any. */
   linkTags(ids: readonly number[]): Promise<Map<number, string[]>>;
+  /** Rolled clicks per domain of their links ('' the default) over the periods. */
+  domainClicks(spans: readonly Span[], bots: BotFilter): Promise<{ domain: string; clicks: number }[]>;
+  /** The domains of the links among `ids` that still exist. */
+  linkDomains(ids: readonly number[]): Promise<Map<number, string>>;
   /** Rolled clicks per link over the periods: the `limit` most clicked, and those of `include`. */
   topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]>;
 }

@@ -129,7 +129,7 @@ export class WebhookDispatcher {
       const to = clicks.length === CLICKS_PER_EVENT ? (clicks.at(-1)?.click.id ?? end) : end;
       const now = this.options.clock.now();
       const delivery = clicks.length === 0 ? undefined : {
-        id: newDeliveryId(), type: 'clicks.recorded' as const, payload: clicksEventPayload(clicks), createdAt: now, giveUpAt: now + RETRY_WINDOW_MS,
+        id: newDeliveryId(), type: 'clicks.recorded' as const, payload: clicksEventPayload(clicks, new URL(this.options.baseUrl).host), createdAt: now, giveUpAt: now + RETRY_WINDOW_MS,
       };
       // Another node took this range first: its delivery stands, this one is dropped.
       if (!(await this.store.advanceClicks(subscriber.webhookId, cursor, to, delivery))) return false;

@@ -1,3 +1,4 @@
+import { DEFAULT_DOMAIN, hostOfDomain } from '../links/link-key.js';
 import type { ClickRecorded } from '../clicks/click.js';
 import { toClickView } from '../clicks/click-view.js';
 import type { Link } from '../links/link.js';
@@ -18,8 +19,8 @@ export function linkEventPayload(link: Link): string {
 }
 
 /** What a clicks.recorded delivery stores: its data, each click as the API's click list shows it. */
-export function clicksEventPayload(clicks: readonly ClickRecorded[]): string {
-  return JSON.stringify({ clicks: clicks.map(({ click, code }) => toClickView(click, code)) });
+export function clicksEventPayload(clicks: readonly ClickRecorded[], defaultHost: string): string {
+  return JSON.stringify({ clicks: clicks.map(({ click, code, domain }) => toClickView(click, code, hostOfDomain(domain, defaultHost))) });
 }
 
 /** The body a delivery posts: `{type, timestamp, data}`, the same on every attempt. */
@@ -27,6 +28,7 @@ export function eventBody(type: WebhookEvent, createdAt: number, payload: string
   const timestamp = new Date(createdAt).toISOString();
   if (type === 'clicks.recorded') return `{"type":"${type}","timestamp":"${timestamp}","data":${payload}}`;
   const { hasPassword, ...link } = JSON.parse(payload) as LinkSnapshot;
-  const data = toLinkView({ ...link, passwordHash: hasPassword ? PASSWORD_SET : null }, baseUrl);
+  // Events stored before links had domains were on the default domain.
+  const data = toLinkView({ ...link, domain: link.domain ?? DEFAULT_DOMAIN, passwordHash: hasPassword ? PASSWORD_SET : null }, baseUrl);
   return JSON.stringify({ type, timestamp, data });
 }

@@ -15,6 +15,7 @@ import { linkShares } from './2026-12-02T0400-link-shares.js';
 import { webhooks } from './2026-12-03T0100-webhooks.js';
 import { clickImportKeys } from './2026-12-03T0200-click-import-keys.js';
 import { orphanVisits } from './2026-12-03T0300-orphan-visits.js';
+import { customDomains } from './2026-12-04T0000-custom-domains.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-03T0100-webhooks': webhooks,
   '2026-12-03T0200-click-import-keys': clickImportKeys,
   '2026-12-03T0300-orphan-visits': orphanVisits,
+  '2026-12-04T0000-custom-domains': customDomains,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -43,6 +43,7 @@ export class SqlClickScan implements ClickScan {
         ...(q.topLinks === undefined ? [] : [
           top('tags', sql.ref('t.tag'), sql`b left join link_tags t on t.link_id = b.link_id`),
           top('links', sql.ref('l.code'), sql`b join links l on l.id = b.link_id`, q.topLinks),
+          top('domains', sql.ref('l.domain'), sql`b join links l on l.id = b.link_id`),
         ]),
       ];
       const materialized = sql`with b as materialized (${base}) ${sql.join(parts, sql` union all `)}`;
@@ -117,6 +118,7 @@ function reportOf(rows: readonly ScanRow[], q: ScanQuestion): ScanReport {
     timeseries,
     breakdowns: Object.fromEntries(DIMENSIONS.map((d) => [d, sorted(d)])) as Record<Dimension, KeyCount[]>,
     tags: sorted('tags'),
+    domains: sorted('domains'),
     links: sorted('links'),
     types: sorted('types'),
   };

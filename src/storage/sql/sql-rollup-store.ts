@@ -389,6 +389,24 @@ class SqlRollupReadTx implements RollupReadTx {
     return tags;
   }
 
+  async domainClicks(spans: readonly Span[], bots: BotFilter): Promise<{ domain: string; clicks: number }[]> {
+    const rows = await this.trx.selectFrom('rollup_periods as p').innerJoin('links as l', 'l.id', 'p.link_id')
+      .select((eb) => ['l.domain', eb.fn.sum<number>('p.clicks').as('clicks')])
+      .where('p.link_id', '<>', ALL_LINKS).where('p.level', '=', HOUR).where(inSpans(spans, 'p.start')).where(botsMatch(bots, 'p.bot'))
+      .groupBy('l.domain')
+      .execute();
+    return rows.map((r) => ({ domain: r.domain, clicks: Number(r.clicks) }));
+  }
+
+  async linkDomains(ids: readonly number[]): Promise<Map<number, string>> {
+    const domains = new Map<number, string>();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.trx.selectFrom('links').select(['id', 'domain']).where('id', 'in', chunk).execute();
+      for (const r of rows) domains.set(Number(r.id), r.domain);
+    }
+    return domains;
+  }
+
   async topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]> {
     const perLink = this.trx.selectFrom('rollup_periods')
       .select((eb) => ['link_id', eb.fn.sum<number>('clicks').as('clicks')])

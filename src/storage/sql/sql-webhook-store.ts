@@ -95,12 +95,12 @@ export class SqlWebhookStore implements WebhookStore {
   async clicksAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<ClickRecorded[]> {
     // A webhook limited to links that are all gone wants nothing more.
     if (linkIds !== null && linkIds.length === 0) return [];
-    let select = this.reads.selectFrom('clicks as c').innerJoin('links as l', 'l.id', 'c.link_id').selectAll('c').select('l.code as code')
+    let select = this.reads.selectFrom('clicks as c').innerJoin('links as l', 'l.id', 'c.link_id').selectAll('c').select(['l.code as code', 'l.domain as domain'])
       .where('c.id', '>', after).where('c.id', '<=', upTo);
     // "+": by the id range, not the link's every click.
     if (linkIds !== null) select = select.where(sql<boolean>`+c.link_id in (${sql.join(linkIds)})`);
     const rows = await select.orderBy('c.id').limit(limit).execute();
-    return rows.map((row) => ({ code: row.code, click: toClick(row) }));
+    return rows.map((row) => ({ code: row.code, domain: row.domain, click: toClick(row) }));
   }
 
   async advanceClicks(webhookId: string, from: number, to: number, delivery: NewDelivery | undefined): Promise<boolean> {
