@@ -153,7 +153,7 @@ export function registerLinkCommands(program: Command, config: Config): void {
       const page = await withLinkPulse(config, (lp) => lp.links.list({ limit: opts.limit, search: opts.search, tag: opts.tag, domain: opts.domain }));
       const views = page.items.map((l) => toLinkView(l, config.baseUrl));
       if (opts.json) return printJson(views);
-      printTable([['CODE', 'DOMAIN', 'CLICKS', 'CREATED', 'URL'], ...views.map((v) => [v.code, v.domain, v.clicks, v.createdAt.slice(0, 16), v.url])]);
+      printTable([['CODE', 'CLICKS', 'CREATED', 'URL', 'DOMAIN'], ...views.map((v) => [v.code, v.clicks, v.createdAt.slice(0, 16), v.url, v.domain])]);
     });
 }
 

@@ -226,6 +226,20 @@ describe('linkpulse CLI', () => {
     assert.match(result.stdout, /line 2: title: must not contain control characters/);
   });
 
+  it('adds domains, shortens on one, names its links with --domain, and removes it once empty', () => {
+    const added = run('domains', 'add', 'Go.Example.com', '--not-found-redirect', 'https://example.com/missing');
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(run('domains', 'list').stdout, /go\.example\.com\s+-\s+https:\/\/example\.com\/missing/);
+    assert.match(run('domains', 'add', 'bad host').stderr, /host/);
+    assert.equal(run('shorten', 'https://example.com/on-go', '--code', 'cli1', '--domain', 'go.example.com').stdout, 'https://go.example.com/cli1\n');
+    const go = JSON.parse(run('links', '--domain', 'go.example.com', '--json').stdout) as { code: string; domain: string; url: string }[];
+    assert.deepEqual(go.map((l) => [l.code, l.domain, l.url]), [['cli1', 'go.example.com', 'https://example.com/on-go']]);
+    assert.equal(JSON.parse(run('stats', 'cli1', '--domain', 'go.example.com', '--json').stdout).totals.clicks, 0, 'not the default domain\'s cli1');
+    const removing = run('domains', 'remove', 'go.example.com');
+    assert.notEqual(removing.code, 0);
+    assert.match(removing.stderr, /Links still live on go\.example\.com/);
+  });
+
   it('creates, lists and revokes API keys', () => {
     const created = JSON.parse(run('keys', 'create', '--name', 'ci', '--role', 'viewer', '--json').stdout);
     assert.match(created.secret, /^lp_/);

@@ -73,8 +73,8 @@ export class RollupAnalytics {
     });
   }
 
-  /** Clicks per domain of their links ('' the default domain), most first. */
-  domains(filter: ClickFilter, limit: number): Promise<KeyCount[]> {
+  /** Clicks per domain of their links ('' the default domain), every domain. */
+  domains(filter: ClickFilter): Promise<KeyCount[]> {
     const plan = planRollups(filter.from, filter.to);
     return this.store.snapshot(async (tx) => {
       const perLink = await rawClicksPerLink(tx, plan, filter);
@@ -86,7 +86,7 @@ export class RollupAnalytics {
         const domain = domains.get(linkId);
         if (domain !== undefined) add(domain, clicks);
       }
-      return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks })).sort(byClicks).slice(0, limit);
+      return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks }));
     });
   }
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import type { LinkService } from '../links/link-service.js';
 import { DEFAULT_DOMAIN, hostOfDomain, type LinkKey } from '../links/link-key.js';
-import { type BucketCount, type Dimension, type KeyCount, type Totals } from './analytics-store.js';
+import { byClicks, type BucketCount, type Dimension, type KeyCount, type Totals } from './analytics-store.js';
 import type { ClickScan } from './click-scan.js';
 import { echoFilters, withStoredDomains, hasFilters, parseFilters, refuseUnknown, type ClickFilters, type Filters } from './filters.js';
 import type { RollupAnalytics } from './rollup-analytics.js';
@@ -141,7 +141,7 @@ export class StatsService {
       ...answer.breakdowns,
       ...(q.orphans ? { types: answer.types ?? [] } : {}),
       ...(overall ? {
-        domains: this.domainsOf(answer),
+        domains: this.domainsOf(answer, q.limit),
         tags: answer.tags ?? [],
         topLinks: answer.topLinks ?? [],
       } : {}),
@@ -156,9 +156,12 @@ export class StatsService {
     };
   }
 
-  /** The domains breakdown by host; one domain with every click has the report's unique visitors too. */
-  private domainsOf(answer: Answer): KeyCount[] {
-    const domains = (answer.domains ?? []).map((d) => ({ ...d, key: hostOfDomain(d.key ?? DEFAULT_DOMAIN, this.domain) }));
+  /**
+   * The domains breakdown by host, cut at `limit` in host order (storage answers every domain); one
+   * domain with every click has the report's unique visitors too.
+   */
+  private domainsOf(answer: Answer, limit: number): KeyCount[] {
+    const domains = (answer.domains ?? []).map((d) => ({ ...d, key: hostOfDomain(d.key ?? DEFAULT_DOMAIN, this.domain) })).sort(byClicks).slice(0, limit);
     const [only] = domains;
     if (domains.length === 1 && only && only.clicks === answer.totals.clicks) return [{ ...only, uniqueVisitors: answer.totals.uniqueVisitors }];
     return domains;
@@ -178,7 +181,7 @@ export class StatsService {
     const [report, tags, domains, topLinks] = await Promise.all([
       this.analytics.report(filter, series, q.limit),
       this.analytics.tags(filter, q.limit),
-      this.analytics.domains(filter, q.limit),
+      this.analytics.domains(filter),
       this.analytics.topLinks(filter, TOP_LINKS_LIMIT),
     ]);
     return { ...report, tags, domains, topLinks: topLinks.map((l) => ({ code: l.code, clicks: l.clicks })) };
