@@ -85,6 +85,8 @@ describe('custom domains', () => {
     // Registered with a port: that port only.
     assert.deepEqual(await visit('/same', 'p.example.com'), { status: 302, location: 'https://example.com/default' });
     assert.deepEqual(await visit('/same', 'unknown.example'), { status: 302, location: 'https://example.com/default' });
+    // A target on a domain of this service would come back here.
+    await problem('/api/links', { method: 'POST', json: { url: 'https://go.example.com/same' } }, 422, 'url');
     // Reserved codes stay reserved on every domain.
     await problem('/api/links', { method: 'POST', json: { url: 'https://example.com/', code: 'api', domain: 'go.example.com' } }, 422, 'code');
   });

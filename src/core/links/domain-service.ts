@@ -125,6 +125,11 @@ export class DomainService {
     return domain === undefined ? this.defaultAnswer : { domain: domain.host, baseUrlRedirect: domain.baseUrlRedirect, notFoundRedirect: domain.notFoundRedirect };
   }
 
+  /** The registered hosts, as this node last read them. */
+  registeredHosts(): string[] {
+    return [...this.byHost.keys()];
+  }
+
   /** Reloads the registered domains. */
   async refresh(): Promise<void> {
     const domains = await this.store.list();

@@ -75,9 +75,9 @@ export class LinkService {
   async create(input: CreateLinkInput, origin: LinkOrigin = {}): Promise<Link> {
     const now = this.clock.now();
     const errors = new FieldErrors();
-    const checked = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHosts));
+    const checked = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHostsNow()));
     const utm = input.utm;
-    const url = checked === undefined || utm === undefined ? checked : errors.attempt(() => canonicalTargetUrl(withUtm(checked, utm, errors), this.ownHosts));
+    const url = checked === undefined || utm === undefined ? checked : errors.attempt(() => canonicalTargetUrl(withUtm(checked, utm, errors), this.ownHostsNow()));
     if (input.code !== undefined) errors.attempt(() => assertValidCustomCode(input.code as string));
     const title = checkTitle(input.title ?? null, errors);
     const tags = checkTags(input.tags ?? [], errors);
@@ -163,7 +163,7 @@ export class LinkService {
     const now = this.clock.now();
     const errors = new FieldErrors();
     const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = { updatedAt: now };
-    if (input.url !== undefined) changes.url = errors.attempt(() => canonicalTargetUrl(input.url as string, this.ownHosts));
+    if (input.url !== undefined) changes.url = errors.attempt(() => canonicalTargetUrl(input.url as string, this.ownHostsNow()));
     if (input.title !== undefined) changes.title = checkTitle(input.title, errors);
     if (input.tags !== undefined) changes.tags = checkTags(input.tags, errors);
     if (input.expiresAt !== undefined) changes.expiresAt = checkExpiry(input.expiresAt, now, errors, false);
@@ -238,7 +238,13 @@ export class LinkService {
 
   /** Checks a URL visitors are sent to (a fallback, a rule's, a variant's, a preview image) as a link's own, naming `field`. */
   private checkUrl(errors: FieldErrors): (url: string, field: string) => string | undefined {
-    return (url, field) => errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field));
+    const hosts = this.ownHostsNow();
+    return (url, field) => errors.attempt(() => canonicalTargetUrl(url, hosts, field));
+  }
+
+  /** The hosts that reach this service: its own and every registered domain's. */
+  private ownHostsNow(): readonly string[] {
+    return [...this.ownHosts, ...this.domains.registeredHosts()];
   }
 
   /** Where a link that may not redirect sends visitors: its own fallback, else the default, else nowhere. */
