@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
-import { canonicalHost, hostName, isDomainHost, type Domain, type DomainStore } from './domain.js';
+import { canonicalHost, hostName, isDomainHost, type Domain, type DomainEntry, type DomainStore } from './domain.js';
 import { DEFAULT_DOMAIN, hostOfDomain, linkKey, type LinkKey } from './link-key.js';
 import { canonicalTargetUrl } from './url-rules.js';
 
@@ -9,11 +9,6 @@ export interface CreateDomainInput {
   readonly host: string;
   readonly baseUrlRedirect?: string | null | undefined;
   readonly notFoundRedirect?: string | null | undefined;
-}
-
-/** A domain as clients see it: the default one among them. */
-export interface DomainEntry extends Omit<Domain, 'createdAt'> {
-  readonly isDefault: boolean;
 }
 
 /** What a request's host answers with: its links' domain and its own redirects. */

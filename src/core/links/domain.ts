@@ -9,6 +9,11 @@ export interface Domain {
   readonly createdAt: number;
 }
 
+/** A domain as clients see it: the default one among them. */
+export interface DomainEntry extends Omit<Domain, 'createdAt'> {
+  readonly isDefault: boolean;
+}
+
 /** Storage port for domains. */
 export interface DomainStore {
   /** Inserts the domain, or answers 'host-taken'. */
