@@ -40,7 +40,7 @@ export type Stats = {
   filters: Record<string, string[]>;
   totals: Totals;
   timeseries: TimeSeries;
-  topLinks?: { code: string; clicks: number }[];
+  topLinks?: { code: string; domain: string; clicks: number }[];
   /** Over all links: clicks by tag. */
   tags?: KeyCount[];
   previous?: { from: string; to: string; totals: Totals; timeseries: TimeSeries };

@@ -146,8 +146,16 @@ describe('custom domains', () => {
     const byHost = (list: Json[]) => Object.fromEntries(list.map((d) => [d.key, d.clicks]));
     // Unfiltered: the rollups' answer (and the clicks past the watermark).
     assert.deepEqual(byHost(all.domains), { 'sho.rt': 3, 'go.example.com': 2, 'p.example.com:8443': 1 });
+    // The same code on three domains: three links.
+    const top = [
+      { code: 'same', domain: 'sho.rt', clicks: 3 }, { code: 'same', domain: 'go.example.com', clicks: 2 }, { code: 'same', domain: 'p.example.com:8443', clicks: 1 },
+    ];
+    assert.deepEqual(all.topLinks, top);
     await server.lp.roller.catchUp();
-    assert.deepEqual(byHost((await json(`/api/stats?${DAY}`)).domains), { 'sho.rt': 3, 'go.example.com': 2, 'p.example.com:8443': 1 });
+    const rolled = await json(`/api/stats?${DAY}`);
+    assert.deepEqual(byHost(rolled.domains), { 'sho.rt': 3, 'go.example.com': 2, 'p.example.com:8443': 1 });
+    assert.deepEqual(rolled.topLinks, top);
+    assert.deepEqual((await json(`/api/stats?${DAY}&country=!ZZ`)).topLinks, top, 'filtered: from the raw clicks');
 
     const go = await json(`/api/stats?${DAY}&domain=GO.example.com`);
     assert.equal(go.totals.clicks, 2);

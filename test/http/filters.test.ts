@@ -261,10 +261,10 @@ describe('filters, campaigns and live streams over HTTP (bundled country databas
     const stats = (query: string) => ok(server, `/api/stats?${DAY_F}&${query}`);
     const tagged = await stats('tag=x');
     assert.deepEqual([tagged.totals.clicks, tagged.filters], [7, { tag: ['x'] }]);
-    assert.deepEqual(tagged.topLinks, [{ code: 'flt', clicks: 7 }]);
+    assert.deepEqual(tagged.topLinks, [{ code: 'flt', domain: 'sho.rt', clicks: 7 }]);
     assert.deepEqual(keyCounts(tagged.tags), [{ key: 'x', clicks: 7 }]);
     const untagged = await stats('tag=(none)');
-    assert.deepEqual([untagged.totals.clicks, untagged.topLinks], [2, [{ code: 'flt2', clicks: 2 }]]);
+    assert.deepEqual([untagged.totals.clicks, untagged.topLinks], [2, [{ code: 'flt2', domain: 'sho.rt', clicks: 2 }]]);
     assert.deepEqual(keyCounts(untagged.tags), [{ key: null, clicks: 2 }]);
     assert.equal((await stats('tag=!x')).totals.clicks, 2);
     assert.equal((await stats('tag=x,(none)')).totals.clicks, 9);
@@ -316,7 +316,7 @@ describe('filters, campaigns and live streams over HTTP (bundled country databas
 
   it('lists the same top links with a filter as without, whatever the breakdown limit', async () => {
     const plain = await ok(server, `/api/stats?${DAY_F}&limit=1`);
-    assert.deepEqual(plain.topLinks, [{ code: 'flt', clicks: 7 }, { code: 'flt2', clicks: 2 }]);
+    assert.deepEqual(plain.topLinks, [{ code: 'flt', domain: 'sho.rt', clicks: 7 }, { code: 'flt2', domain: 'sho.rt', clicks: 2 }]);
     const filtered = await ok(server, `/api/stats?${DAY_F}&limit=1&country=!ZZ`);
     assert.deepEqual(filtered.topLinks, plain.topLinks);
   });

@@ -279,7 +279,9 @@ function expectedReport(all: readonly Stored[], q: Question): Record<string, unk
   if (q.code === null) {
     report.domains = groupBy(now.clicks, (s) => [s.domain], q.limit);
     report.tags = groupBy(now.clicks, (s) => (s.tags.length > 0 ? s.tags : [null]), q.limit);
-    report.topLinks = groupBy(now.clicks, (s) => [s.code], 10).map((k) => ({ code: k.key, clicks: k.clicks }));
+    // By link: code and domain (codes are unique per run, so this is the report's order too).
+    report.topLinks = groupBy(now.clicks, (s) => [`${s.code}/${s.domain}`], 10)
+      .map((k) => ({ code: (k.key as string).split('/')[0], domain: (k.key as string).split('/')[1], clicks: k.clicks }));
   }
   if (q.compare) {
     const [from, to] = q.compare === 'previous' ? [q.from - (q.to - q.from), q.from] : [yearBefore(q.from, q.tz), yearBefore(q.to, q.tz)];

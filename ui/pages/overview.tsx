@@ -135,7 +135,7 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
           <h2>Top links</h2>
           <ol class="top-links">
             {(stats?.topLinks ?? []).map((t) => (
-              <li key={t.code}><a href={pageOf(t)} onClick={open(t)}>{t.code}</a> <span>{formatNumber(t.clicks)}</span></li>
+              <li key={keyOf(t)}><a href={pageOf(t)} onClick={open(t)}>{t.code}</a> <span>{formatNumber(t.clicks)}</span></li>
             ))}
           </ol>
         </section>

@@ -31,7 +31,7 @@ export interface ScanReport {
   readonly tags: KeyCount[];
   /** Clicks per domain of their links ('' the default), most first. */
   readonly domains: KeyCount[];
-  /** Clicks per link code, most first. */
+  /** Clicks per link (`code/domain`, domain as stored), most first. */
   readonly links: KeyCount[];
   /** Orphan visits per type, most first. */
   readonly types: KeyCount[];

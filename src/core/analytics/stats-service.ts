@@ -51,7 +51,8 @@ export type StatsReport = {
   readonly timeseries: Series;
   readonly domains?: KeyCount[];
   readonly tags?: KeyCount[];
-  readonly topLinks?: { code: string; clicks: number }[];
+  /** `domain`: the link's host. */
+  readonly topLinks?: TopLink[];
   readonly previous?: { from: string; to: string; totals: Totals; timeseries: Series };
   /** Orphan visits per type. */
   readonly types?: KeyCount[];
@@ -81,8 +82,15 @@ interface Answer {
   readonly tags?: KeyCount[];
   /** Keyed by the domain as links store it ('' the default). */
   readonly domains?: KeyCount[];
-  readonly topLinks?: { code: string; clicks: number }[];
+  /** `domain` as stored ('' the default). */
+  readonly topLinks?: TopLink[];
   readonly types?: KeyCount[];
+}
+
+interface TopLink {
+  readonly code: string;
+  readonly domain: string;
+  readonly clicks: number;
 }
 
 /**
@@ -143,7 +151,7 @@ export class StatsService {
       ...(overall ? {
         domains: this.domainsOf(answer, q.limit),
         tags: answer.tags ?? [],
-        topLinks: answer.topLinks ?? [],
+        topLinks: (answer.topLinks ?? []).map((l) => ({ ...l, domain: hostOfDomain(l.domain, this.domain) })),
       } : {}),
       ...(previous && previousRange && previousSeries ? {
         previous: {
@@ -174,7 +182,7 @@ export class StatsService {
         linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit,
         topLinks: overall && !q.orphans ? TOP_LINKS_LIMIT : undefined, orphans: q.orphans,
       });
-      return { ...scanned, topLinks: scanned.links.map((l) => ({ code: l.key ?? '', clicks: l.clicks })) };
+      return { ...scanned, topLinks: scanned.links.map((l) => topLinkOf(l.key ?? '/', l.clicks)) };
     }
     const filter: ClickFilter = { linkId, from: q.from, to: q.to, bots: q.bots };
     if (!overall) return this.analytics.report(filter, series, q.limit);
@@ -184,7 +192,7 @@ export class StatsService {
       this.analytics.domains(filter),
       this.analytics.topLinks(filter, TOP_LINKS_LIMIT),
     ]);
-    return { ...report, tags, domains, topLinks: topLinks.map((l) => ({ code: l.code, clicks: l.clicks })) };
+    return { ...report, tags, domains, topLinks: topLinks.map((l) => ({ code: l.code, domain: l.domain, clicks: l.clicks })) };
   }
 
   private parse(request: StatsRequest): Question {
@@ -266,3 +274,8 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** A scanned link's `code/domain` key (a code has no '/'). */
+function topLinkOf(key: string, clicks: number): TopLink {
+  const slash = key.indexOf('/');
+  return { code: key.slice(0, slash), domain: key.slice(slash + 1), clicks };
+}

@@ -45,7 +45,8 @@ export class SqlClickScan implements ClickScan {
         ...(q.orphans === undefined ? [] : [top('types', sql.ref('type'))]),
         ...(q.topLinks === undefined ? [] : [
           top('tags', sql.ref('t.tag'), sql`b left join link_tags t on t.link_id = b.link_id`),
-          top('links', sql.ref('l.code'), sql`b join links l on l.id = b.link_id`, q.topLinks),
+          // By link: its code, '/' and its domain (no code has a '/'), ties in code order as the rollups' are.
+          top('links', sql`(l.code || '/' || l.domain)`, sql`b join links l on l.id = b.link_id`, q.topLinks),
           // Every domain (they are few): the report orders them by host, which the stored '' is not.
           top('domains', sql.ref('l.domain'), sql`b join links l on l.id = b.link_id`, ALL_DOMAINS),
         ]),
