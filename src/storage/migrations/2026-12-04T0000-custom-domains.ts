@@ -17,21 +17,23 @@ const LINK_COLUMNS = [
 export function customDomains(dialect: SqlDialect): Migration {
   return {
     async up(db: AnyDb) {
-      await db.schema.createTable('domains')
-        .addColumn('host', 'text', (c) => c.primaryKey())
-        .addColumn('base_url_redirect', 'text')
-        .addColumn('not_found_redirect', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
       if (dialect === 'postgres') {
+        // The migrator runs this in a transaction on PostgreSQL.
+        await createDomains(db);
         await sql`alter table links add column domain text not null default ''`.execute(db);
         await sql`alter table links drop constraint links_code_key`.execute(db);
         await sql`alter table links add constraint links_domain_code unique (domain, code)`.execute(db);
         return;
       }
-      await rebuildSqliteLinks(db);
+      // Not on SQLite: one transaction, so a crash leaves the old table or the new one, never half of it;
+      // run again (a crash before the migration was recorded), it gives the same tables.
+      await db.transaction().execute(async (trx) => {
+        await createDomains(trx);
+        await rebuildSqliteLinks(trx);
+      });
     },
     async down(db: AnyDb) {
+      // SQLite keeps the rebuilt links table: the schema before this one writes '' to its domain.
       await db.schema.dropTable('domains').execute();
       if (dialect === 'postgres') {
         await sql`delete from links where domain <> ''`.execute(db);
@@ -43,8 +45,18 @@ export function customDomains(dialect: SqlDialect): Migration {
   };
 }
 
+async function createDomains(db: AnyDb): Promise<void> {
+  await db.schema.createTable('domains').ifNotExists()
+    .addColumn('host', 'text', (c) => c.primaryKey())
+    .addColumn('base_url_redirect', 'text')
+    .addColumn('not_found_redirect', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+}
+
 async function rebuildSqliteLinks(db: AnyDb): Promise<void> {
   const columns = sql.raw(LINK_COLUMNS.join(', '));
+  await sql`drop table if exists links_new`.execute(db);
   await sql`create table links_new (
     id integer primary key,
     code text not null,
