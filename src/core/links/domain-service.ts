@@ -18,7 +18,7 @@ export interface HostAnswer {
   readonly notFoundRedirect: string | null;
 }
 
-const HOST_MESSAGE = 'must be a lowercase DNS name such as go.example.com, optionally with a port (go.example.com:8080)';
+const HOST_MESSAGE = 'must be a DNS name such as go.example.com (kept lowercase), optionally with a port (go.example.com:8080)';
 
 /**
  * The hosts links live on. The default domain is the base URL's host (links store it as ''); others are
@@ -26,7 +26,8 @@ const HOST_MESSAGE = 'must be a lowercase DNS name such as go.example.com, optio
  * here, and every second (changes by other nodes and the CLI).
  */
 export class DomainService {
-  private byHost = new Map<string, Domain>();
+  /** What each registered host answers, by host. */
+  private byHost = new Map<string, HostAnswer>();
   private readonly defaultAnswer: HostAnswer;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -116,8 +117,7 @@ export class DomainService {
     if (header === undefined || this.byHost.size === 0) return this.defaultAnswer;
     const host = canonicalHost(header);
     if (host === this.defaultHost) return this.defaultAnswer;
-    const domain = this.byHost.get(host) ?? this.byHost.get(hostName(host));
-    return domain === undefined ? this.defaultAnswer : { domain: domain.host, baseUrlRedirect: domain.baseUrlRedirect, notFoundRedirect: domain.notFoundRedirect };
+    return this.byHost.get(host) ?? this.byHost.get(hostName(host)) ?? this.defaultAnswer;
   }
 
   /** The registered hosts, as this node last read them. */
@@ -128,7 +128,7 @@ export class DomainService {
   /** Reloads the registered domains. */
   async refresh(): Promise<void> {
     const domains = await this.store.list();
-    this.byHost = new Map(domains.map((d) => [d.host, d]));
+    this.byHost = new Map(domains.map((d) => [d.host, { domain: d.host, baseUrlRedirect: d.baseUrlRedirect, notFoundRedirect: d.notFoundRedirect }]));
   }
 
   /** Refreshes every `everyMs` until stopRefreshing; one refresh at a time. */
