@@ -8,7 +8,7 @@ const DOMAIN_HELP = 'The host the link lives on (e.g. go.example.com); none: the
 export const DomainParam = Type.String({ maxLength: 300, description: DOMAIN_HELP, examples: ['go.example.com'] });
 
 /** `?domain=` of a route that names a link by its code. */
-export const DomainQuery = Type.Object({ domain: Type.Optional(DomainParam) }, { additionalProperties: false });
+export const DomainQuery = Type.Object({ domain: Type.Optional(DomainParam) });
 
 /**
  * The link a route names: `code` on the `?domain=` host. On report and click routes `domain` is also a
