@@ -18,6 +18,7 @@ import { ApiKeyService } from './core/keys/api-key-service.js';
 import { SessionService } from './core/keys/session-service.js';
 import type { LinkChangeFeed } from './core/links/link-change-feed.js';
 import { LinkService } from './core/links/link-service.js';
+import { DomainService } from './core/links/domain-service.js';
 import { ShareService } from './core/shares/share-service.js';
 import { WebhookDispatcher } from './core/webhooks/webhook-dispatcher.js';
 import { WebhookService } from './core/webhooks/webhook-service.js';
@@ -39,6 +40,8 @@ export interface LinkPulse {
   readonly clock: Clock;
   readonly storage: Storage;
   readonly links: LinkService;
+  /** The hosts links live on: the base URL's and those registered. */
+  readonly domains: DomainService;
   readonly clickQueries: ClickQueryService;
   readonly recorder: ClickRecorder;
   /** Visits imported from other shorteners, stored as clicks. */
@@ -106,7 +109,15 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
   const hosts = ownHosts(config);
-  const links = new LinkService(storage.links, clock, hosts, changes, config.fallbackUrl ?? null);
+  const domains = new DomainService(storage.domains, clock, new URL(config.baseUrl).host, hosts);
+  try {
+    await domains.refresh();
+  } catch (error) {
+    await events?.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    throw databaseStartError(config.databaseUrl, error);
+  }
+  const links = new LinkService(storage.links, domains, clock, hosts, changes, config.fallbackUrl ?? null);
   const databaseIncident = new Incident('database operations', log, clock, (error) => storage.describeFailure(error));
   const roller = new Roller(storage.rollups, {
     onError: (error) => (storage.isUnavailable(error) ? databaseIncident.failed(error) : log.warn({ err: error }, 'rollup step failed; retrying')),
@@ -152,6 +163,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
     clock,
     storage,
     links,
+    domains,
     clickQueries: new ClickQueryService(storage.clicks, links, clock, domain),
     recorder,
     clickImport: new ClickImport({ recorder, clicks: storage.clicks, visitors, clock, onStored: (clicks) => roller.feed(clicks) }),
@@ -176,6 +188,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
       await orphanRecorder?.flush();
       await roller.stop();
       await links.stopSweeping();
+      await domains.stopRefreshing();
       await events?.close();
       await storage.close();
     },

@@ -40,7 +40,7 @@ export type Stats = {
   filters: Record<string, string[]>;
   totals: Totals;
   timeseries: TimeSeries;
-  topLinks?: { code: string; clicks: number }[];
+  topLinks?: { code: string; domain: string; clicks: number }[];
   /** Over all links: clicks by tag. */
   tags?: KeyCount[];
   previous?: { from: string; to: string; totals: Totals; timeseries: TimeSeries };
@@ -82,6 +82,26 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
 }
 
 export const linkPath = (code: string) => `/api/links/${encodeURIComponent(code)}`;
+
+export type { DomainEntry as Domain } from '../src/core/links/domain.js';
+
+/**
+ * An API path of a link (`sub`: /stats, /qr…) with `query`, and `domain=` for a link that lives on
+ * another domain than the default (`domain` undefined: the default).
+ */
+export function linkApi(code: string, domain: string | undefined, sub = '', query: string | URLSearchParams = ''): string {
+  const q = new URLSearchParams(query);
+  if (domain) q.set('domain', domain);
+  const text = q.toString();
+  return `${linkPath(code)}${sub}${text ? `?${text}` : ''}`;
+}
+
+/** A link's dashboard page: `?domain=` names its host unless it lives on the default domain. */
+export const linkPage = (code: string, domain: string | undefined) =>
+  `/dashboard/links/${encodeURIComponent(code)}${domain ? `?domain=${encodeURIComponent(domain)}` : ''}`;
+
+/** The host a link or click lives on, or undefined for the default domain. */
+export const otherDomain = (domain: string, defaultHost: string | undefined) => (defaultHost === undefined || domain === defaultHost ? undefined : domain);
 
 /** A failure in words: the server's own message, or that it could not be reached. */
 export function describeFailure(error: unknown): string {

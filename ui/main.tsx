@@ -55,6 +55,7 @@ function App() {
 
   const match = /^\/dashboard\/links\/([^/]+)$/.exec(where.path);
   const code = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  const domain = new URLSearchParams(where.search).get('domain') ?? undefined;
   const role = session.session.role;
   return (
     <>
@@ -69,7 +70,7 @@ function App() {
         : where.path === '/dashboard/orphans' ? <OrphansPage />
           : code === undefined
             ? <Overview session={session.session} navigate={navigate} />
-            : <LinkPage key={code} code={code} session={session.session} search={where.search} navigate={navigate} />}
+            : <LinkPage key={`${domain ?? ''}/${code}`} code={code} domain={domain} session={session.session} search={where.search} navigate={navigate} />}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
+import { registerDomainCommands } from './domain-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { registerKeyCommands } from './key-commands.js';
 import { registerLinkCommands } from './link-commands.js';
@@ -10,6 +11,7 @@ import { registerServerCommands } from './server-commands.js';
 export function registerCommands(program: Command, config: Config): void {
   registerServerCommands(program, config);
   registerLinkCommands(program, config);
+  registerDomainCommands(program, config);
   registerReportCommands(program, config);
   registerOrphanCommands(program, config);
   registerImportCommand(program, config);

@@ -1,3 +1,4 @@
+import { linkKey } from '../core/links/link-key.js';
 import { LRUCache } from 'lru-cache';
 import type { LinkPulse } from '../composition-root.js';
 import type { Link } from '../core/links/link.js';
@@ -41,7 +42,7 @@ export async function runImport(lp: LinkPulse, items: AsyncIterable<ImportItem>,
   const linkOf = async (code: string): Promise<Link | undefined> => {
     let link = links.get(code);
     if (link === undefined) {
-      link = await lp.links.find(code).catch((error: unknown) => {
+      link = await lp.links.find(linkKey(code)).catch((error: unknown) => {
         if (error instanceof DomainError) return 'none' as const;
         throw error;
       });

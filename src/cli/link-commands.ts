@@ -6,6 +6,9 @@ import { toLinkView } from '../core/links/link-view.js';
 import { givenRules, variantFrom } from './targeting-options.js';
 import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
 
+/** The host a link lives on, for commands that take a code. */
+export const DOMAIN_OPTION = ['--domain <host>', 'the host the link lives on (default: the base URL\'s host)'] as const;
+
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** The flags `shorten` and `update` share: preview, targeting rules and A/B variants. */
@@ -21,6 +24,7 @@ interface DeliveryOptions {
 
 interface ShortenOptions extends DeliveryOptions {
   code?: string;
+  domain?: string;
   title?: string;
   tag: string[];
   fallbackUrl?: string;
@@ -33,6 +37,7 @@ interface ShortenOptions extends DeliveryOptions {
 }
 
 interface UpdateOptions extends DeliveryOptions {
+  domain?: string;
   url?: string;
   title?: string;
   tag?: string[];
@@ -74,6 +79,7 @@ const variantsOf = (opts: DeliveryOptions) => (opts.variant.length > 0 ? opts.va
 export function registerLinkCommands(program: Command, config: Config): void {
   const shorten = program.command('shorten <url>').description('create a short link')
     .option('--code <code>', 'custom code')
+    .option(...DOMAIN_OPTION)
     .option('--title <title>', 'title')
     .option('--tag <tag>', 'tag (repeatable)', collect, [])
     .option('--fallback-url <url>', 'where the link sends visitors once disabled, expired or used up')
@@ -88,7 +94,7 @@ export function registerLinkCommands(program: Command, config: Config): void {
     const rules = await givenRules(opts.rule, opts.rulesFile);
     const variants = variantsOf(opts);
     const link = await withLinkPulse(config, (lp) => lp.links.create({
-      url, code: opts.code, title: opts.title, tags: opts.tag, fallbackUrl: opts.fallbackUrl, track: opts.track, utm,
+      url, code: opts.code, domain: opts.domain, title: opts.title, tags: opts.tag, fallbackUrl: opts.fallbackUrl, track: opts.track, utm,
       preview: previewOf(opts), rules, variants,
     }));
     const view = toLinkView(link, config.baseUrl);
@@ -97,6 +103,7 @@ export function registerLinkCommands(program: Command, config: Config): void {
   });
 
   const update = program.command('update <code>').description('change a link: only the fields given')
+    .option(...DOMAIN_OPTION)
     .option('--url <url>', 'target URL')
     .option('--title <title>', 'title')
     .option('--tag <tag>', 'tag (repeatable; replaces the tags)', collect)
@@ -117,8 +124,9 @@ export function registerLinkCommands(program: Command, config: Config): void {
     if (opts.variants === false && variants !== undefined) throw new Error('give --variant or --no-variants, not both');
     if (opts.preview === false && previewOf(opts) !== undefined) throw new Error('give preview flags or --no-preview, not both');
     const link = await withLinkPulse(config, async (lp) => {
-      const current = await lp.links.find(code);
-      return lp.links.update(code, {
+      const key = lp.domains.key(code, opts.domain);
+      const current = await lp.links.find(key);
+      return lp.links.update(key, {
         url: opts.url,
         title: opts.title,
         tags: opts.tag,
@@ -139,12 +147,13 @@ export function registerLinkCommands(program: Command, config: Config): void {
     .option('--limit <n>', 'how many', (v) => parseLimit(v, 100), 50)
     .option('--search <text>', 'filter by code, URL or title')
     .option('--tag <tag>', 'filter by tag')
+    .option('--domain <host>', 'only links on this host (the base URL\'s host: the default domain)')
     .option('--json', 'print JSON')
-    .action(async (opts: { limit: number; search?: string; tag?: string; json?: boolean }) => {
-      const page = await withLinkPulse(config, (lp) => lp.links.list({ limit: opts.limit, search: opts.search, tag: opts.tag }));
+    .action(async (opts: { limit: number; search?: string; tag?: string; domain?: string; json?: boolean }) => {
+      const page = await withLinkPulse(config, (lp) => lp.links.list({ limit: opts.limit, search: opts.search, tag: opts.tag, domain: opts.domain }));
       const views = page.items.map((l) => toLinkView(l, config.baseUrl));
       if (opts.json) return printJson(views);
-      printTable([['CODE', 'CLICKS', 'CREATED', 'URL'], ...views.map((v) => [v.code, v.clicks, v.createdAt.slice(0, 16), v.url])]);
+      printTable([['CODE', 'CLICKS', 'CREATED', 'URL', 'DOMAIN'], ...views.map((v) => [v.code, v.clicks, v.createdAt.slice(0, 16), v.url, v.domain])]);
     });
 }
 

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { DIMENSIONS } from '../core/analytics/analytics-store.js';
 import { NONE } from '../core/analytics/filters.js';
 import { FileError, openForWriting } from './files.js';
-import { parseLimit } from './link-commands.js';
+import { DOMAIN_OPTION, parseLimit } from './link-commands.js';
 import { printJson, printTable, withLinkPulse } from './with-linkpulse.js';
 
 export function registerReportCommands(program: Command, config: Config): void {
@@ -15,14 +15,15 @@ export function registerReportCommands(program: Command, config: Config): void {
     .option('--to <time>', 'end (ISO 8601 or YYYY-MM-DD)')
     .option('--interval <interval>', 'minute, hour, day, week or month')
     .option('--tz <zone>', 'IANA time zone', 'UTC')
+    .option(...DOMAIN_OPTION)
     .option(...FILTER_OPTION)
     .option(...BOTS_OPTION)
     .option('--limit <n>', 'entries per breakdown (1-1000)')
     .option('--compare <period>', 'previous or year: the earlier period beside this one')
     .option('--json', 'print the whole report as JSON')
     .action(async (code: string, opts: ReportOptions & { from?: string; to?: string; interval?: string; tz: string; limit?: string; compare?: string; json?: boolean }) => {
-      const { filter, json, ...params } = opts;
-      const report = await withLinkPulse(config, (lp) => lp.stats.forLink(code, { ...params, ...filterParams(filter) }));
+      const { filter, json, domain, ...params } = opts;
+      const report = await withLinkPulse(config, (lp) => lp.stats.forLink(lp.domains.key(code, domain), { ...params, ...filterParams(filter) }));
       if (json) return printJson(report);
       const { totals, previous } = report;
       process.stdout.write(`${code}: ${totals.clicks} clicks (${totals.humanClicks} human, ${totals.botClicks} bot), `
@@ -42,11 +43,12 @@ export function registerReportCommands(program: Command, config: Config): void {
 
   program.command('clicks <code>').description('the latest clicks of a link')
     .option('--limit <n>', 'how many', (v) => parseLimit(v, 1000), 20)
+    .option(...DOMAIN_OPTION)
     .option(...FILTER_OPTION)
     .option(...BOTS_OPTION)
     .option('--json', 'print JSON')
     .action(async (code: string, opts: ReportOptions & { limit: number; json?: boolean }) => {
-      const page = await withLinkPulse(config, (lp) => lp.clickQueries.page(code, { limit: opts.limit, bots: opts.bots, ...filterParams(opts.filter) }));
+      const page = await withLinkPulse(config, (lp) => lp.clickQueries.page(lp.domains.key(code, opts.domain), { limit: opts.limit, bots: opts.bots, ...filterParams(opts.filter) }));
       if (opts.json) return printJson(page.items);
       printTable([['TIME', 'IP', 'COUNTRY', 'BROWSER', 'OS', 'DEVICE', 'REFERRER'],
         ...page.items.map((c) => [c.at, c.ip, c.country, c.browser, c.os, c.device, c.referrerHost])]);
@@ -57,13 +59,14 @@ export function registerReportCommands(program: Command, config: Config): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--from <time>', 'start')
     .option('--to <time>', 'end')
+    .option(...DOMAIN_OPTION)
     .option(...FILTER_OPTION)
     .option(...BOTS_OPTION)
     .action(async (code: string, opts: ReportOptions & { format: string; out?: string; from?: string; to?: string }) => {
       const format = opts.format;
       if (format !== 'csv' && format !== 'ndjson') throw new Error('--format must be csv or ndjson');
       await withLinkPulse(config, async (lp) => {
-        const { chunks } = await lp.clickQueries.export(code, { from: opts.from, to: opts.to, bots: opts.bots, ...filterParams(opts.filter) }, format);
+        const { chunks } = await lp.clickQueries.export(lp.domains.key(code, opts.domain), { from: opts.from, to: opts.to, bots: opts.bots, ...filterParams(opts.filter) }, format);
         if (opts.out === undefined) {
           for await (const chunk of chunks) await write(process.stdout, chunk);
           return;
@@ -79,6 +82,8 @@ export function registerReportCommands(program: Command, config: Config): void {
 
 export interface ReportOptions {
   readonly filter: string[];
+  /** The host the link lives on. */
+  readonly domain?: string;
   readonly bots?: string;
 }
 

@@ -4,6 +4,7 @@ import type { ClickStore, SaltStore } from './clicks/click-store.js';
 import type { ApiKeyStore } from './keys/api-key.js';
 import type { SessionStore } from './keys/session.js';
 import type { LinkStore } from './links/link-store.js';
+import type { DomainStore } from './links/domain.js';
 import type { ShareStore } from './shares/share.js';
 import type { WebhookStore } from './webhooks/webhook.js';
 import type { OrphanVisitStore } from './orphans/orphan-visit-store.js';
@@ -12,6 +13,7 @@ import type { OrphanVisitStore } from './orphans/orphan-visit-store.js';
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly links: LinkStore;
+  readonly domains: DomainStore;
   readonly clicks: ClickStore;
   readonly rollups: RollupStore;
   readonly scan: ClickScan;

@@ -20,6 +20,8 @@ import { requireJsonBodies } from './json-bodies.js';
 import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { clickRoutes } from './routes/click-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
+import { domainRoutes } from './routes/domain-routes.js';
+import { DomainSchema } from './schemas/domain-schemas.js';
 import { linkRoutes } from './routes/link-routes.js';
 import { orphanRoutes } from './routes/orphan-routes.js';
 import { recordOrphanVisits } from './orphan-visits.js';
@@ -87,7 +89,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  for (const schema of [ProblemSchema, LinkSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, WebhookSchema, DeliverySchema,
+  for (const schema of [ProblemSchema, LinkSchema, DomainSchema, ClickSchema, StatsSchema, ApiKeySchema, ShareSchema, SharedClickSchema, WebhookSchema, DeliverySchema,
     OrphanStatsSchema, OrphanVisitSchema, ShlinkProblemSchema, ShlinkShortUrlSchema, ShlinkVisitSchema, ShlinkOrphanVisitSchema]) {
     app.addSchema(schema);
     addSharedSchema(schema);
@@ -153,6 +155,7 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     lp.webhookDispatcher.start();
     lp.retention?.start();
     lp.links.startSweeping(1000, (error) => lp.log.warn({ err: error }, 'link change sweep failed; retrying'));
+    lp.domains.startRefreshing(1000, (error) => lp.log.warn({ err: error }, 'reading the domains failed; retrying'));
   });
   app.addHook('onClose', async () => {
     for (const stop of unobserve) stop();
@@ -160,10 +163,11 @@ export async function buildApp(lp: LinkPulse, options: AppOptions = {}): Promise
     await lp.webhookDispatcher.stop();
     await lp.retention?.stop();
     await lp.links.stopSweeping();
+    await lp.domains.stopRefreshing();
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const routes of [linkRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, webhookRoutes, orphanRoutes]) {
+  for (const routes of [linkRoutes, domainRoutes, clickRoutes, statsRoutes, liveRoutes, qrRoutes, keyRoutes, shareRoutes, sharedReportRoutes, sparklineRoutes, webhookRoutes, orphanRoutes]) {
     await app.register(routes, { lp });
   }
   await app.register(shlinkRoutes, { lp, guesses: throttles.keys, prefix: '/rest' });

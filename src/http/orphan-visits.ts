@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LinkPulse } from '../composition-root.js';
 import type { OrphanType } from '../core/orphans/orphan-visit.js';
 import type { HttpMetrics } from './metrics.js';
@@ -7,6 +7,14 @@ import { pathOf } from './route-table.js';
 
 // The API's, the dashboard's and shares' own 404s are answers to clients, not visits.
 const NOT_VISITS = /^\/(api|rest|dashboard|share|assets)(\/|$)/;
+
+// Requests a domain's base URL or not-found redirect answered: visits no link answered, like 404s.
+const orphanRedirects = new WeakSet<FastifyRequest>();
+
+/** Marks a request answered by a domain's own redirect (302) as an orphan visit to record. */
+export function markOrphanRedirect(request: FastifyRequest): void {
+  orphanRedirects.add(request);
+}
 
 /** What kind of orphan visit a 404 to `path` is: the base URL, a would-be code, or any other path. */
 export function orphanTypeOf(path: string): OrphanType {
@@ -28,7 +36,7 @@ export function recordOrphanVisits(app: FastifyInstance, lp: LinkPulse, metrics:
     await recorder.flush();
   });
   app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode !== 404 || request.method !== 'GET') return;
+    if (request.method !== 'GET' || (reply.statusCode !== 404 && !orphanRedirects.has(request))) return;
     const path = pathOf(request.url);
     if (NOT_VISITS.test(path)) return;
     recorder.record(orphanTypeOf(path), path, redirectRequest(request));

@@ -4,6 +4,7 @@ import type { TrustProxy } from '../config.js';
 import { UnavailableError } from '../core/shared/errors.js';
 import type { LinkPulse } from '../composition-root.js';
 import { isSocialCrawler } from '../core/links/social-crawlers.js';
+import { linkKey } from '../core/links/link-key.js';
 import type { GuessThrottle } from './guess-throttle.js';
 import type { HttpMetrics } from './metrics.js';
 import { problemOf } from './problem.js';
@@ -13,7 +14,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
  * The redirect is the hot path, so it is answered before Fastify's router and hooks: a link that
- * resolves (cache, then database) is redirected here, after its click is committed. Everything
+ * resolves (the request's domain from memory, its code in the cache, then the database) is redirected here, after its click is committed. Everything
  * else — unknown, gone or protected links, every other route — goes on to Fastify, whose
  * redirect route answers the same way.
  */
@@ -28,7 +29,8 @@ export function redirectFastPath(lp: LinkPulse, metrics: HttpMetrics, codeGuesse
     const ip = clientIp(req);
     // A network refused for guessing codes is answered by Fastify's route (429), links or not.
     if (codeGuesses.retryAfter(ip) !== undefined) return false;
-    const link = await lp.links.resolve(code).catch(() => undefined);
+    const { domain } = lp.domains.forRequestHost(req.headers.host);
+    const link = await lp.links.resolve(linkKey(code, domain)).catch(() => undefined);
     // Password forms and social networks' preview pages are Fastify's route's to answer.
     if (!link || link.passwordHash !== null || (link.preview !== null && isSocialCrawler(req.headers['user-agent']))) return false;
 

@@ -4,6 +4,8 @@ import type { Generated } from 'kysely';
 export interface LinksTable {
   id: Generated<number>;
   code: string;
+  /** The host the link lives on; '' the default domain (the base URL's host). */
+  domain: Generated<string>;
   url: string;
   title: string | null;
   created_at: number;
@@ -27,6 +29,14 @@ export interface LinksTable {
   click_count: Generated<number>;
   /** Exact clicks of a link with max_clicks, kept by the click's transaction; stale without one. */
   budget_clicks: Generated<number>;
+}
+
+export interface DomainsTable {
+  /** Lowercase host[:port]. */
+  host: string;
+  base_url_redirect: string | null;
+  not_found_redirect: string | null;
+  created_at: number;
 }
 
 export interface LinkTagsTable {
@@ -188,6 +198,7 @@ export interface RollupPeriodsTable {
 
 export interface Database {
   links: LinksTable;
+  domains: DomainsTable;
   link_tags: LinkTagsTable;
   clicks: ClicksTable;
   click_links: ClickLinksTable;

@@ -144,6 +144,31 @@ describe('the link forms: UTM builder, fallback, tracking, preview, targeting ru
     assert.equal(await page.locator(`${EDITOR} li[data-rule]`).count(), 1);
   });
 
+  it('creates a link on another domain, filters the list by domain and opens the link\'s own page', async () => {
+    assert.equal((await server.api('/api/domains', { method: 'POST', json: { host: 'go.example.com' } })).status, 201);
+    await page.goto(`${server.url}/dashboard`);
+    await page.fill(`${FORM} input[name=url]`, 'https://example.com/elsewhere');
+    await page.fill(`${FORM} input[name=code]`, 'launch');
+    await page.selectOption(`${FORM} select[name=domain]`, 'go.example.com');
+    await page.click(`${FORM} button[type=submit]`);
+    await page.waitForURL(/\/dashboard\/links\/launch\?domain=go\.example\.com$/);
+    await page.locator('[data-testid=short-url]', { hasText: 'http://go.example.com/launch' }).waitFor();
+    assert.equal((await (await server.api('/api/links/launch?domain=go.example.com')).json()).url, 'https://example.com/elsewhere');
+
+    await page.goto(`${server.url}/dashboard`);
+    const rows = page.locator('table.links tbody tr');
+    const elsewhere = rows.filter({ hasNotText: 'go.example.com' }).first();
+    await elsewhere.waitFor();
+    await page.selectOption('select[name=domain]:not(form select)', 'go.example.com');
+    // Only the link on that domain is left (the default domain's launch goes).
+    await elsewhere.waitFor({ state: 'detached' });
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().textContent() ?? '', /launch.*go\.example\.com.*example\.com\/elsewhere/);
+    await rows.first().locator('a', { hasText: 'launch' }).click();
+    await page.waitForURL(/\/dashboard\/links\/launch\?domain=go\.example\.com$/);
+    await page.locator('[data-testid=short-url]', { hasText: 'http://go.example.com/launch' }).waitFor();
+  });
+
   it('ran without a script error or a Content-Security-Policy violation', () => {
     assert.deepEqual(problems, []);
   });

@@ -9,6 +9,7 @@ import { createLinkPulse } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config.js';
 import { CLI_ARGS } from '../helpers/built-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 
 describe('linkpulse CLI', () => {
@@ -61,7 +62,7 @@ describe('linkpulse CLI', () => {
 
   it('shows stats, clicks and exports of clicks recorded through the services', async () => {
     const lp = await createLinkPulse(loadConfig({ LINKPULSE_DATABASE_URL: env.LINKPULSE_DATABASE_URL }));
-    const link = await lp.links.get('cli1');
+    const link = await lp.links.get(linkKey('cli1'));
     for (const ua of ['=cmd|calc', 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0']) {
       await lp.recorder.record(link, { ip: '81.2.69.142', userAgent: ua, referer: 'https://t.co/a', acceptLanguage: 'en', search: '?utm_source=cli' });
     }
@@ -223,6 +224,20 @@ describe('linkpulse CLI', () => {
     const result = run('import', file);
     assert.equal(result.code, 1);
     assert.match(result.stdout, /line 2: title: must not contain control characters/);
+  });
+
+  it('adds domains, shortens on one, names its links with --domain, and removes it once empty', () => {
+    const added = run('domains', 'add', 'Go.Example.com', '--not-found-redirect', 'https://example.com/missing');
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(run('domains', 'list').stdout, /go\.example\.com\s+-\s+https:\/\/example\.com\/missing/);
+    assert.match(run('domains', 'add', 'bad host').stderr, /host/);
+    assert.equal(run('shorten', 'https://example.com/on-go', '--code', 'cli1', '--domain', 'go.example.com').stdout, 'https://go.example.com/cli1\n');
+    const go = JSON.parse(run('links', '--domain', 'go.example.com', '--json').stdout) as { code: string; domain: string; url: string }[];
+    assert.deepEqual(go.map((l) => [l.code, l.domain, l.url]), [['cli1', 'go.example.com', 'https://example.com/on-go']]);
+    assert.equal(JSON.parse(run('stats', 'cli1', '--domain', 'go.example.com', '--json').stdout).totals.clicks, 0, 'not the default domain\'s cli1');
+    const removing = run('domains', 'remove', 'go.example.com');
+    assert.notEqual(removing.code, 0);
+    assert.match(removing.stderr, /Links still live on go\.example\.com/);
   });
 
   it('creates, lists and revokes API keys', () => {

@@ -13,6 +13,7 @@ import { createLinkPulse, type LinkPulse } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config.js';
 import { DATABASE_KINDS, type TestDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 // The built CLI, as users run it (npm ci builds it; locally: npm run build).
 const BIN = fileURLToPath(new URL('../../bin/linkpulse.js', import.meta.url));
@@ -93,15 +94,15 @@ for (const kind of DATABASE_KINDS) {
     });
     // Up to now: without its end, a report of now is one of a moment later.
     const report = async (code: string, filters: Record<string, string> = {}) => {
-      const { to: _end, ...rest } = await lp.stats.forLink(code, { from: new Date(long - DAY).toISOString(), interval: 'day', tz: 'UTC', ...filters });
+      const { to: _end, ...rest } = await lp.stats.forLink(linkKey(code), { from: new Date(long - DAY).toISOString(), interval: 'day', tz: 'UTC', ...filters });
       return rest as unknown as Report;
     };
     const exported = async (code: string) => {
       let text = '';
-      for await (const chunk of (await lp.clickQueries.export(code, {}, 'csv')).chunks) text += chunk;
+      for await (const chunk of (await lp.clickQueries.export(linkKey(code), {}, 'csv')).chunks) text += chunk;
       return parse(text, { columns: true }) as Record<string, string>[];
     };
-    const link = (code: string) => lp.links.get(code).catch(() => undefined);
+    const link = (code: string) => lp.links.get(linkKey(code)).catch(() => undefined);
 
     describe('from a YOURLS database', { skip: mysqlSkip }, () => {
       const name = `yourls_test_${randomBytes(6).toString('hex')}`;

@@ -1,6 +1,7 @@
 import type { NewClick } from '../../src/core/clicks/click.js';
 import { NO_CAMPAIGN_PLACE_TARGET } from './click-fields.js';
 import type { TestServer } from './test-server.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 export const FIREFOX_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 
@@ -17,7 +18,7 @@ export function seededClick(linkId: number, ago: number, fields: Partial<NewClic
 export async function createLink(server: TestServer, code: string, url: string): Promise<number> {
   const res = await server.api('/api/links', { method: 'POST', json: { url, code } });
   if (res.status !== 201) throw new Error(`creating ${code}: ${res.status}`);
-  return (await server.lp.links.find(code)).id;
+  return (await server.lp.links.find(linkKey(code))).id;
 }
 
 /** Stores clicks in batches, as the group committer would. */

@@ -74,7 +74,7 @@ describe('analytics over HTTP', () => {
     const stats = await (await server.api('/api/stats?from=2026-10-20&to=2026-11-01')).json();
     assert.equal(stats.code, null);
     assert.equal(stats.totals.clicks, 91);
-    assert.deepEqual(stats.topLinks, [{ code: 'dst', clicks: 90 }, { code: 'other', clicks: 1 }]);
+    assert.deepEqual(stats.topLinks, [{ code: 'dst', domain: 'sho.rt', clicks: 90 }, { code: 'other', domain: 'sho.rt', clicks: 1 }]);
   });
 
   it('pages the click log newest first', async () => {

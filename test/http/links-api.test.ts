@@ -15,8 +15,9 @@ describe('links API', () => {
     const link = await res.json();
     assert.match(link.code, /^[0-9A-Za-z]{7}$/);
     assert.equal(res.headers.get('location'), `/api/links/${link.code}`);
-    assert.deepEqual(Object.keys(link).sort(), ['clicks', 'code', 'createdAt', 'disabled', 'expiresAt', 'fallbackUrl', 'hasPassword', 'maxClicks', 'preview', 'redirectType', 'rules', 'shortUrl', 'tags', 'title', 'track', 'updatedAt', 'url', 'variants'].sort());
+    assert.deepEqual(Object.keys(link).sort(), ['clicks', 'code', 'createdAt', 'domain', 'disabled', 'expiresAt', 'fallbackUrl', 'hasPassword', 'maxClicks', 'preview', 'redirectType', 'rules', 'shortUrl', 'tags', 'title', 'track', 'updatedAt', 'url', 'variants'].sort());
     assert.equal(link.shortUrl, `http://sho.rt/${link.code}`);
+    assert.equal(link.domain, 'sho.rt');
     assert.equal(link.redirectType, 302);
     assert.equal(link.clicks, 0);
     assert.equal(link.hasPassword, false);

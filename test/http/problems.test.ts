@@ -100,7 +100,7 @@ describe('errors are problem documents a person can act on', () => {
       [create({ url: 'https://example.com/', maxClicks: 'ten' }), 'maxClicks', /^must be a whole number or null \(got "ten"\)$/],
       [create({ url: 'https://example.com/', tags: 'one' }), 'tags', /^must be a list \(got "one"\)$/],
       [create({ url: 'https://example.com/', code: 'x'.repeat(201) }), 'code', /^must be at most 200 characters \(got 201\)$/],
-      [create({ url: 'https://example.com/', colour: 'red' }), 'colour', /^is not a known field; known fields: url, code, title/],
+      [create({ url: 'https://example.com/', colour: 'red' }), 'colour', /^is not a known field; known fields: url, code, domain, title/],
       [create({}), 'url', /^is required$/],
       [server.api('/api/links?sort=size'), 'sort', /^must be one of "created", "clicks" \(got "size"\)$/],
       [server.api('/api/links?limit=0'), 'limit', /^must be at least 1 \(got 0\)$/],

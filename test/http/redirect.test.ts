@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { defaultKind, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -183,7 +184,7 @@ describe('a link changed by another process on the same database', () => {
       await server.api('/api/links', { method: 'POST', json: { url: 'https://example.com/before', code: 'moved' } });
       const location = async () => (await fetch(`${server.url}/moved`, { redirect: 'manual' })).headers.get('location');
       assert.equal(await location(), 'https://example.com/before'); // now in the server's link cache
-      await other.links.update('moved', { updatedAt: Date.now(), url: 'https://example.com/after' });
+      await other.links.update(linkKey('moved'), { updatedAt: Date.now(), url: 'https://example.com/after' });
       const deadline = Date.now() + 5000; // the cache keeps a link 60 s unless told or swept
       let seen = await location();
       while (seen !== 'https://example.com/after' && Date.now() < deadline) {

@@ -183,4 +183,27 @@ describe('Shlink-compatible API', () => {
     assert.equal((await problemOf(shlink.getShortUrl({ shortCode: 'spring' }))).type, ErrorType.INVALID_SHORTCODE);
     assert.equal((await problemOf(shlink.deleteShortUrl({ shortCode: 'spring' }))).type, ErrorType.INVALID_SHORTCODE);
   });
+
+  it('keeps short URLs of another domain apart, and lists the domains with their redirects', async () => {
+    const added = await server.api('/api/domains', { method: 'POST', json: { host: 'go.example.com', notFoundRedirect: 'https://example.com/missing' } });
+    assert.equal(added.status, 201);
+    const created = await shlink.createShortUrl({ longUrl: 'https://example.com/go-winter', customSlug: 'winter', domain: 'go.example.com' });
+    assert.deepEqual([created.shortCode, created.domain, created.shortUrl], ['winter', 'go.example.com', 'http://go.example.com/winter']);
+    assert.equal((await shlink.getShortUrl({ shortCode: 'winter', domain: 'go.example.com' })).longUrl, 'https://example.com/go-winter');
+    assert.equal((await shlink.getShortUrl({ shortCode: 'winter' })).domain, null, 'the default domain\'s winter is another');
+    const listed = await shlink.listShortUrls({ domain: 'go.example.com' });
+    assert.deepEqual(listed.data.map((s: Json) => [s.shortCode, s.domain]), [['winter', 'go.example.com']]);
+    assert.equal((await problemOf(shlink.createShortUrl({ longUrl: 'https://example.com/', domain: 'none.example' }))).status, 400);
+    const redirects = { baseUrlRedirect: null, regular404Redirect: null, invalidShortUrlRedirect: null };
+    assert.deepEqual(await shlink.listDomains(), {
+      data: [
+        { domain: 'sho.rt', isDefault: true, redirects },
+        { domain: 'go.example.com', isDefault: false, redirects: { ...redirects, invalidShortUrlRedirect: 'https://example.com/missing' } },
+      ],
+      defaultRedirects: redirects,
+    });
+    await shlink.deleteShortUrl({ shortCode: 'winter', domain: 'go.example.com' });
+    assert.equal((await problemOf(shlink.getShortUrl({ shortCode: 'winter', domain: 'go.example.com' }))).status, 404);
+    assert.equal((await shlink.getShortUrl({ shortCode: 'winter' })).domain, null);
+  });
 });

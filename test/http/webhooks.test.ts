@@ -5,6 +5,7 @@ import { NO_CAMPAIGN_PLACE_TARGET } from '../helpers/click-fields.js';
 import { DATABASE_KINDS, type TestDatabase } from '../helpers/databases.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/test-server.js';
 import { eventually, WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 
 // Webhooks over HTTP on each database: a real receiver verifies every request with the
 // standardwebhooks package; link events and every click arrive, a receiver that was down gets its
@@ -147,7 +148,7 @@ for (const kind of DATABASE_KINDS) {
             await res.arrayBuffer();
           }
         }));
-        const busy = await server.lp.links.find('busy');
+        const busy = await server.lp.links.find(linkKey('busy'));
         for (let stored = REDIRECTS; stored < CLICKS; stored += 1000) {
           const batch: NewClick[] = Array.from({ length: Math.min(1000, CLICKS - stored) }, (_, i) => ({
             linkId: busy.id, at: Date.now(), ip: '203.0.113.9', country: null, browser: null, os: null, device: 'desktop', bot: false,

@@ -7,6 +7,7 @@ import { postgresKind, type TestDatabase } from '../helpers/databases.js';
 function event(id: number, userAgent: string): ClickRecorded {
   return {
     code: `c${id % 7}`,
+    domain: id % 2 === 0 ? '' : 'go.example.com',
     click: {
       id, linkId: 1 + (id % 7), at: 1_790_000_000_000 + id, ip: '203.0.113.9', country: 'FR', browser: 'Firefox', os: 'Linux',
       device: 'desktop', bot: false, referrer: 'https://t.co/x', referrerHost: 't.co', language: 'fr', userAgent, visitorId: `v${id}`,

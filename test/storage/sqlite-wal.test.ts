@@ -15,7 +15,7 @@ it('checkpoints the SQLite WAL in the background, not in the committing connecti
   try {
     await storage.migrate();
     const link = (await storage.links.insert({
-      code: 'wal', url: 'https://example.com/', title: null, tags: [], createdAt: 0, updatedAt: 0,
+      code: 'wal', domain: '', url: 'https://example.com/', title: null, tags: [], createdAt: 0, updatedAt: 0,
       expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants: [],
     })) as { id: number };
     // Let any checkpoint of the migrations settle, then write a few MB that only the WAL holds.

@@ -5,6 +5,7 @@ import { clickCsvRow } from '../../src/core/clicks/click-csv.js';
 import { toClickView } from '../../src/core/clicks/click-view.js';
 import type { NewLink } from '../../src/core/links/link.js';
 import type { Storage } from '../../src/core/storage.js';
+import { linkKey } from '../../src/core/links/link-key.js';
 import { Roller } from '../../src/core/analytics/roller.js';
 import { RollupAnalytics } from '../../src/core/analytics/rollup-analytics.js';
 import { ALL_LINKS } from '../../src/core/analytics/rollup.js';
@@ -15,7 +16,7 @@ const T0 = Date.UTC(2026, 10, 1);
 
 function newLink(code: string, overrides: Partial<NewLink> = {}): NewLink {
   return {
-    code, url: `https://example.com/${code}`, title: null, tags: [], createdAt: T0, updatedAt: T0,
+    code, domain: '', url: `https://example.com/${code}`, title: null, tags: [], createdAt: T0, updatedAt: T0,
     expiresAt: null, maxClicks: null, redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants: [], ...overrides,
   };
 }
@@ -45,9 +46,9 @@ for (const kind of DATABASE_KINDS) {
     it('stores a link with its tags and finds it by code, case-sensitively', async () => {
       const created = await storage.links.insert(newLink('Case1', { tags: ['b', 'a'], title: 'T', maxClicks: 5, expiresAt: T0 + 1000 }));
       assert.notEqual(created, 'code-taken');
-      const found = await storage.links.findByCode('Case1');
+      const found = await storage.links.find(linkKey('Case1'));
       assert.deepEqual({ ...found, tags: [...(found?.tags ?? [])].sort() }, { ...(created as object), tags: ['a', 'b'] });
-      assert.equal(await storage.links.findByCode('case1'), undefined);
+      assert.equal(await storage.links.find(linkKey('case1')), undefined);
       assert.equal(found?.clicks, 0);
       assert.equal(typeof found?.id, 'number');
     });
@@ -72,12 +73,12 @@ for (const kind of DATABASE_KINDS) {
 
     it('updates fields and replaces tags', async () => {
       await storage.links.insert(newLink('upd', { tags: ['x'] }));
-      const updated = await storage.links.update('upd', { updatedAt: T0 + 5, url: 'https://example.org/', tags: ['y', 'z'], disabled: true, title: null });
+      const updated = await storage.links.update(linkKey('upd'), { updatedAt: T0 + 5, url: 'https://example.org/', tags: ['y', 'z'], disabled: true, title: null });
       assert.equal(updated?.url, 'https://example.org/');
       assert.deepEqual(updated?.tags, ['y', 'z']);
       assert.equal(updated?.disabled, true);
       assert.equal(updated?.updatedAt, T0 + 5);
-      assert.equal(await storage.links.update('nope', { updatedAt: 1 }), undefined);
+      assert.equal(await storage.links.update(linkKey('nope'), { updatedAt: 1 }), undefined);
     });
 
     it('stores a batch of clicks in order, counts them, and drops clicks of deleted links', async () => {
@@ -97,7 +98,7 @@ for (const kind of DATABASE_KINDS) {
       // Counted by the roller: until it steps, the stored counts lag and the exact ones do not.
       const countsOf = async () => {
         const exact = await storage.links.exactClicks([a.id, b.id]);
-        const stored = [(await storage.links.findByCode('batchA'))?.clicks, (await storage.links.findByCode('batchB'))?.clicks];
+        const stored = [(await storage.links.find(linkKey('batchA')))?.clicks, (await storage.links.find(linkKey('batchB')))?.clicks];
         return { stored, exact: [exact.get(a.id), exact.get(b.id)] };
       };
       assert.deepEqual(await countsOf(), { stored: [0, 0], exact: [2, 1] });
@@ -113,7 +114,7 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(second.map((o) => (typeof o === 'object' ? 'stored' : o)), ['stored', 'link-exhausted', 'link-exhausted']);
       assert.equal((await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 10 })).length, 3);
       await new Roller(storage.rollups).catchUp();
-      assert.equal((await storage.links.findByCode('budget'))?.clicks, 3);
+      assert.equal((await storage.links.find(linkKey('budget')))?.clicks, 3);
     });
 
     it('answers a batch mixing links with a budget, without one and deleted, in order', async () => {
@@ -135,11 +136,11 @@ for (const kind of DATABASE_KINDS) {
       const link = (await storage.links.insert(newLink('lateBudget'))) as { id: number };
       await storage.clicks.insertBatch([1, 2, 3].map((i) => newClick(link.id, T0 + i)));
       await new Roller(storage.rollups, { batch: 2 }).step(); // two counted, one not yet
-      await storage.links.update('lateBudget', { updatedAt: T0, maxClicks: 5 });
+      await storage.links.update(linkKey('lateBudget'), { updatedAt: T0, maxClicks: 5 });
       const outcomes = await storage.clicks.insertBatch([4, 5, 6].map((i) => newClick(link.id, T0 + i)));
       assert.deepEqual(outcomes.map((o) => (typeof o === 'object' ? 'stored' : o)), ['stored', 'stored', 'link-exhausted']);
       await new Roller(storage.rollups).catchUp();
-      assert.equal((await storage.links.findByCode('lateBudget'))?.clicks, 5);
+      assert.equal((await storage.links.find(linkKey('lateBudget')))?.clicks, 5);
     });
 
     it('pages clicks newest first and deletes them with their link', async () => {
@@ -150,9 +151,9 @@ for (const kind of DATABASE_KINDS) {
       const last = page1.at(-1)!;
       const page2 = await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 5, before: { value: last.at, id: last.id } });
       assert.deepEqual(page2.map((c) => c.at), [T0 + 2000, T0 + 1000]);
-      assert.equal(await storage.links.delete('pages', Date.now()), true);
+      assert.equal(await storage.links.delete(linkKey('pages'), Date.now()), true);
       assert.deepEqual(await storage.clicks.list({ linkId: link.id, from: 0, to: T0 * 2, limit: 5 }), []);
-      assert.equal(await storage.links.delete('pages', Date.now()), false);
+      assert.equal(await storage.links.delete(linkKey('pages'), Date.now()), false);
     });
 
     it('answers totals, breakdowns, buckets and top links with bot filters, before and after rolling up', async () => {
@@ -233,7 +234,7 @@ for (const kind of DATABASE_KINDS) {
       }
       const overall = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, [], 5);
       assert.equal(overall.totals.clicks, 600);
-      assert.equal(await storage.links.delete('roll2', Date.now()), true);
+      assert.equal(await storage.links.delete(linkKey('roll2'), Date.now()), true);
       const afterDelete = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, [], 5);
       assert.equal(afterDelete.totals.clicks, clicks.filter((c) => c.linkId === links[0]!.id).length);
     });
@@ -288,7 +289,7 @@ for (const kind of DATABASE_KINDS) {
       await check(linkOf(0));
       await roller.catchUp();
       await check(linkOf(0));
-      assert.equal(await storage.links.delete('day2', Date.now()), true);
+      assert.equal(await storage.links.delete(linkKey('day2'), Date.now()), true);
       const overall = await analytics.report({ from: base, to: base + 3 * 86_400_000, bots: 'include' }, spans(base, base + 3 * 86_400_000, 86_400_000), 5);
       assert.deepEqual(overall.timeseries.map((b) => b.clicks), [0, 1, 2].map((d) => linkOf(0).filter((c) => c.at >= base + d * 86_400_000 && c.at < base + (d + 1) * 86_400_000).length));
       assert.deepEqual(overall.breakdowns.countries, naiveReport(linkOf(0), base, base + 3 * 86_400_000, 'include', []).countries);
@@ -329,7 +330,7 @@ for (const kind of DATABASE_KINDS) {
         await expect(links[1]!.id);
         // Fed, then deleted before the step: the step must not add them to the all-links rows.
         await store(batch(6, base + 180_000));
-        assert.equal(await storage.links.delete('fed2', Date.now()), true);
+        assert.equal(await storage.links.delete(linkKey('fed2'), Date.now()), true);
         all.splice(0, all.length, ...all.filter((c) => c.linkId !== links[1]!.id));
         assert.equal(await fedRoller.step(), 0); // refused: its clicks are not all there any more
         await fedRoller.catchUp();
@@ -357,7 +358,7 @@ for (const kind of DATABASE_KINDS) {
       // The newest clicks belong to a link that is then deleted: later ids must still be rolled up.
       await storage.clicks.insertBatch([1, 2, 3].map((i) => newClick(gone.id, base + i)));
       await racers[0]!.catchUp();
-      assert.equal(await storage.links.delete('gone', Date.now()), true);
+      assert.equal(await storage.links.delete(linkKey('gone'), Date.now()), true);
       await storage.clicks.insertBatch([newClick(kept.id, base + 500_000, { visitorId: 'late' })]);
       await racers[0]!.catchUp();
       assert.equal(await clicksOf(kept.id), 301);
@@ -398,7 +399,7 @@ for (const kind of DATABASE_KINDS) {
 
       await storage.clicks.insertBatch([newClick(mine.id, base + 5), newClick(other.id, base + 6)]); // past the watermark
       const otherCount = clicks.filter((c) => c.linkId === other.id).length + 1;
-      assert.equal(await storage.links.delete('pageMine', Date.now()), true);
+      assert.equal(await storage.links.delete(linkKey('pageMine'), Date.now()), true);
       assert.deepEqual(await page(mine.id), []);
       const all = await storage.clicks.list({ from: base, to: base + 86_400_000, limit: 1000 });
       assert.deepEqual(new Set(all.map((c) => c.linkId)), new Set([other.id]));
@@ -421,22 +422,27 @@ for (const kind of DATABASE_KINDS) {
       await storage.clicks.insertBatch(clicks.slice(20));
       const range = { linkId: link.id, from: base - 86_400_000, to: base + 86_400_000 };
       // A range from before 1970 is written another way: the last one.
-      const cases = [['csvPage', 4, range.from], ['we"ird=code\\', 4, range.from], ['csvPage', 1000, range.from], ['csvPage', 5, -1]] as const;
+      // The domain is written as given: hostile text too, though hosts are checked before they are stored.
+      const cases = [
+        ['csvPage', 'sho.rt', 4, range.from], ['we"ird=code\\', '=go.example.com:8080"\\%s', 4, range.from], ['csvPage', 'go.example.com', 1000, range.from],
+        ['csvPage', 'sho.rt', 5, -1],
+      ] as const;
       for (const format of ['csv', 'ndjson'] as const) {
-        const written = (c: Click, code: string) => (format === 'csv' ? clickCsvRow(toClickView(c, code)) : `${JSON.stringify(toClickView(c, code))}\n`);
-        for (const [code, limit, from] of cases) {
-          const expected = (await storage.clicks.list({ ...range, from, limit: 1000 })).map((c) => written(c, code)).join('');
+        const written = (c: Click, code: string, domain: string) => (format === 'csv'
+          ? clickCsvRow(toClickView(c, code, domain)) : `${JSON.stringify(toClickView(c, code, domain))}\n`);
+        for (const [code, domain, limit, from] of cases) {
+          const expected = (await storage.clicks.list({ ...range, from, limit: 1000 })).map((c) => written(c, code, domain)).join('');
           let text = '';
           let before: { value: number; id: number } | undefined;
           for (let pages = 0; pages < 100; pages++) {
-            const page = await storage.clicks.exportPage({ ...range, from, limit, before }, code, format);
+            const page = await storage.clicks.exportPage({ ...range, from, limit, before }, { code, domain }, format);
             text += page.text;
             if (page.rows < limit) break;
             before = page.last;
           }
-          assert.equal(text, expected, `${format}, ${code}, pages of ${limit} from ${from}`);
+          assert.equal(text, expected, `${format}, ${code} on ${domain}, pages of ${limit} from ${from}`);
         }
-        assert.equal((await storage.clicks.exportPage({ ...range, from: base - 86_400_010, to: base - 86_400_000, limit: 4 }, 'x', format)).rows, 0);
+        assert.equal((await storage.clicks.exportPage({ ...range, from: base - 86_400_010, to: base - 86_400_000, limit: 4 }, { code: 'x', domain: 'sho.rt' }, format)).rows, 0);
       }
     });
 
@@ -472,7 +478,7 @@ for (const kind of DATABASE_KINDS) {
       const deleting = storage.rollups.closeDay(days[0]!.to);
       await dayRowsWritten(days[0]!);
       // (Not the link of the newest click: deleting that lowers the watermark, which refuses the close too.)
-      assert.equal(await storage.links.delete('close598', Date.now()), true);
+      assert.equal(await storage.links.delete(linkKey('close598'), Date.now()), true);
       clicks.splice(0, clicks.length, ...clicks.filter((c) => c.linkId !== links[598]!.id));
       // SQLite's one connection runs the deletion before the close's next batch; PostgreSQL's pool
       // may let the close end first (the deletion then takes its clicks out of the closed day's rows).
@@ -517,12 +523,12 @@ for (const kind of DATABASE_KINDS) {
       // Our own clicks carry no key: any number of them.
       await storage.clicks.insertBatch([newClick(link.id, T0 + 3000), newClick(link.id, T0 + 3000)]);
       await new Roller(storage.rollups).catchUp();
-      assert.equal((await storage.links.findByCode('imported'))?.clicks, 5);
+      assert.equal((await storage.links.find(linkKey('imported')))?.clicks, 5);
       assert.deepEqual((await storage.clicks.list({ linkId: link.id, from: 0, to: T0 + 86_400_000, limit: 10 })).map((c) => c.at),
         [T0 + 3000, T0 + 3000, T0 + 2000, T0 + 1000, T0 - 5 * 86_400_000]);
       const gone = await storage.clicks.importBatch([visit('src#1', T0)]);
       assert.equal(gone.length, 1);
-      await storage.links.delete('imported', Date.now());
+      await storage.links.delete(linkKey('imported'), Date.now());
       const relinked = (await storage.links.insert(newLink('imported'))) as { id: number };
       const back = await storage.clicks.importBatch([{ ...newClick(relinked.id, T0), importKey: 'src#1' }]);
       assert.equal(typeof back[0], 'object', 'a deleted link took its clicks and their keys along');

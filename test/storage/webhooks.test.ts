@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import type { NewClick } from '../../src/core/clicks/click.js';
+import { DomainService } from '../../src/core/links/domain-service.js';
 import { LinkService } from '../../src/core/links/link-service.js';
 import type { Storage } from '../../src/core/storage.js';
 import { RETRY_WINDOW_MS } from '../../src/core/webhooks/retry-schedule.js';
@@ -68,7 +69,7 @@ for (const kind of DATABASE_KINDS) {
       for (const webhook of await storage.webhooks.list()) await storage.webhooks.delete(webhook.id);
       clock = new ManualClock(T0);
       sender = new ScriptedSender(clock);
-      links = new LinkService(storage.links, clock, ['sho.rt']);
+      links = new LinkService(storage.links, new DomainService(storage.domains, clock, 'sho.rt', ['sho.rt']), clock, ['sho.rt']);
       webhooks = new WebhookService(storage.webhooks, links, clock, ['sho.rt']);
       // random 0.5: no jitter, so the delays are the schedule's own.
       dispatcher = new WebhookDispatcher({ store: storage.webhooks, sender, clock, baseUrl: 'http://sho.rt', random: () => 0.5 });

@@ -5,7 +5,7 @@ import type { Link } from '../../src/core/links/link.js';
 import { chooseTarget, type VisitFacts } from '../../src/core/links/targeting.js';
 
 const link = (variants: { url: string; weight: number }[]): Link => ({
-  id: 7, code: 'ab', url: 'https://example.com/', title: null, tags: [], createdAt: 0, updatedAt: 0, expiresAt: null, maxClicks: null,
+  id: 7, code: 'ab', domain: '', url: 'https://example.com/', title: null, tags: [], createdAt: 0, updatedAt: 0, expiresAt: null, maxClicks: null,
   redirectType: 302, disabled: false, passwordHash: null, fallbackUrl: null, track: true, preview: null, rules: [], variants, clicks: 0,
 });
 const visit = (visitorId: string): VisitFacts => ({

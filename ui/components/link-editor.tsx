@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, linkPath, type FieldError, type Link } from '../api.js';
+import { api, ApiError, linkApi, type FieldError, type Link } from '../api.js';
 import { plural } from '../format.js';
 import { formText, instantToLocal, localToInstant, splitTags } from '../form-values.js';
 import { ruleDrafts, rulesOf, variantDrafts, variantsOf } from '../link-targeting.js';
@@ -7,7 +7,7 @@ import { DeliveryFields, deliveryOf } from './delivery-fields.js';
 import { Field } from './field.js';
 import { RulesEditor, VariantsEditor } from './targeting-editor.js';
 
-export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: (link: Link) => void; onDeleted: () => void }) {
+export function LinkEditor({ link, domain, onSaved, onDeleted }: { link: Link; domain: string | undefined; onSaved: (link: Link) => void; onDeleted: () => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
   const [rules, setRules] = useState(() => ruleDrafts(link.rules));
@@ -20,7 +20,7 @@ export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: 
 
   async function change(json: Record<string, unknown>) {
     try {
-      onSaved(await api<Link>(linkPath(link.code), { method: 'PATCH', json }));
+      onSaved(await api<Link>(linkApi(link.code, domain), { method: 'PATCH', json }));
       setErrors([]);
       setMessage('Saved');
     } catch (error) {
@@ -48,7 +48,7 @@ export function LinkEditor({ link, onSaved, onDeleted }: { link: Link; onSaved: 
 
   async function remove() {
     if (!window.confirm(`Delete ${link.code} and all its clicks? This cannot be undone.`)) return;
-    await api(linkPath(link.code), { method: 'DELETE' });
+    await api(linkApi(link.code, domain), { method: 'DELETE' });
     onDeleted();
   }
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type FieldError, type Link } from '../api.js';
+import { api, ApiError, type Domain, type FieldError, type Link } from '../api.js';
 import { formText, localToInstant, splitTags } from '../form-values.js';
 import { rulesOf, variantsOf, type RuleDraft, type VariantDraft } from '../link-targeting.js';
 import { DeliveryFields, deliveryOf } from './delivery-fields.js';
@@ -10,7 +10,7 @@ import { emptyUtm, UtmBuilder, utmOf, type UtmDraft } from './utm-builder.js';
 const inGroup = (errors: FieldError[], ...names: string[]) => errors.some((e) => names.some((n) => e.field === n || e.field.startsWith(`${n}.`) || e.field.startsWith(`${n}[`)));
 
 /** Shorten a URL; the API's field errors show beside the fields they name. */
-export function LinkForm({ onCreated }: { onCreated: (link: Link) => void }) {
+export function LinkForm({ domains, onCreated }: { domains: readonly Domain[]; onCreated: (link: Link) => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
@@ -30,6 +30,7 @@ export function LinkForm({ onCreated }: { onCreated: (link: Link) => void }) {
         json: {
           url: text('url'),
           ...(text('code') && { code: text('code') }),
+          ...(text('domain') && { domain: text('domain') }),
           ...(text('title') && { title: text('title') }),
           tags: splitTags(text('tags')),
           ...(text('expiresAt') && { expiresAt: localToInstant(text('expiresAt')) }),
@@ -70,6 +71,13 @@ export function LinkForm({ onCreated }: { onCreated: (link: Link) => void }) {
         <Field label="Custom code (optional)" name="code" errors={errors}>
           <input name="code" placeholder="spring-sale" autoComplete="off" />
         </Field>
+        {domains.length > 1 && (
+          <Field label="Domain" name="domain" errors={errors}>
+            <select name="domain">
+              {domains.map((d) => <option key={d.host} value={d.isDefault ? '' : d.host}>{d.host}</option>)}
+            </select>
+          </Field>
+        )}
         <Field label="Title" name="title" errors={errors}>
           <input name="title" autoComplete="off" />
         </Field>

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, ApiError, describeFailure, linkPath, type FieldError, type Share } from '../api.js';
+import { api, ApiError, describeFailure, linkApi, type FieldError, type Share } from '../api.js';
 import { formText, localToInstant } from '../form-values.js';
 import { formatTime } from '../format.js';
 import { Field } from './field.js';
 
 /** The link's shares: public, read-only report pages; create one (with an expiry if wanted), copy, revoke. */
-export function SharePanel({ code }: { code: string }) {
+export function SharePanel({ code, domain }: { code: string; domain: string | undefined }) {
   const [shares, setShares] = useState<Share[] | null>(null);
   const [failure, setFailure] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -13,19 +13,19 @@ export function SharePanel({ code }: { code: string }) {
 
   const load = useCallback(async () => {
     try {
-      setShares((await api<{ items: Share[] }>(`/api/shares?code=${encodeURIComponent(code)}`)).items);
+      setShares((await api<{ items: Share[] }>(`/api/shares?${new URLSearchParams({ code, ...(domain && { domain }) })}`)).items);
       setFailure('');
     } catch (error) {
       setFailure(describeFailure(error));
     }
-  }, [code]);
+  }, [code, domain]);
   useEffect(() => { void load(); }, [load]);
 
   async function create(event: Event) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     try {
-      await api<Share>(`${linkPath(code)}/shares`, { method: 'POST', json: { expiresAt: localToInstant(formText(event)('expiresAt')) } });
+      await api<Share>(linkApi(code, domain, '/shares'), { method: 'POST', json: { expiresAt: localToInstant(formText(event)('expiresAt')) } });
       setErrors([]);
       setFailure('');
       form.reset();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, describeFailure, linkPath, type Click, type Link, type Session } from '../api.js';
+import { api, describeFailure, linkApi, linkPage, linkPath, type Click, type Link, type Session } from '../api.js';
 import { mergeClicks } from '../components/clicks-table.js';
 import { LinkEditor } from '../components/link-editor.js';
 import { LinkHeader } from '../components/link-header.js';
@@ -15,29 +15,36 @@ import { useLinkReport } from './use-link-report.js';
 
 interface LinkPageProps {
   code: string;
+  /** The host the link lives on (`?domain=` of the page); undefined: the default domain. */
+  domain: string | undefined;
   session: Session;
   search: string;
   navigate: (path: string) => void;
 }
 
-export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
-  const view = useMemo(() => parseView(search), [search]);
+export function LinkPage({ code, domain, session, search, navigate }: LinkPageProps) {
+  // `domain` in the page's query names the link's host, not a filter: a link lives on one domain.
+  const view = useMemo(() => {
+    const q = new URLSearchParams(search);
+    q.delete('domain');
+    return parseView(q.toString());
+  }, [search]);
   const [link, setLink] = useState<Link | null>(null);
   const [linkFailure, setLinkFailure] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
   const [status, setStatus] = useState<'live' | 'reconnecting'>('reconnecting');
-  const report = useLinkReport(linkPath(code), view);
+  const report = useLinkReport(linkPath(code), view, domain ? { domain } : {});
   const { stats, loadStats, loadClicks, setReport, setClicks } = report;
 
   const loadLink = useCallback(async () => {
     try {
-      setLink(await api<Link>(linkPath(code)));
+      setLink(await api<Link>(linkApi(code, domain)));
       setLinkFailure(null);
     } catch (error) {
       if ((error as { status?: number }).status === 404) setMissing(true);
       else setLinkFailure(describeFailure(error));
     }
-  }, [code]);
+  }, [code, domain]);
 
   useEffect(() => { void loadLink(); }, [loadLink]);
   useEffect(() => { void loadStats(); }, [loadStats]);
@@ -49,10 +56,10 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
   // One stream of all clicks, shared by every dashboard tab (see live-hub); this link's are picked
   // here and the view applied, so the counter of all clicks moves too, and a view change needs no
   // new connection.
-  const current = useRef({ view, stats, key: report.key, settle, refresh, loadClicks });
-  current.current = { view, stats, key: report.key, settle, refresh, loadClicks };
+  const current = useRef({ view, stats, key: report.key, settle, refresh, loadClicks, host: link?.domain });
+  current.current = { view, stats, key: report.key, settle, refresh, loadClicks, host: link?.domain };
   useEffect(() => subscribeShared<Click>('/api/live', (click) => {
-    if (click.code !== code) return;
+    if (click.code !== code || (current.current.host !== undefined && click.domain !== current.current.host)) return;
     setLink((l) => l && { ...l, clicks: l.clicks + 1 });
     const { view: v, stats: s, key } = current.current;
     if (!s || !belongs(v, s, click)) return;
@@ -64,8 +71,11 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
     current.current.loadClicks().catch(() => undefined);
   }), [code, setReport, setClicks]);
 
-  const path = `/dashboard/links/${encodeURIComponent(code)}`;
-  const change = (next: Partial<View>) => navigate(`${path}${viewSearch({ ...view, ...next })}`);
+  const path = linkPage(code, domain);
+  const change = (next: Partial<View>) => {
+    const search = viewSearch({ ...view, ...next });
+    navigate(`${path}${search === '' ? '' : `${domain ? '&' : '?'}${search.slice(1)}`}`);
+  };
 
   if (missing) return <main><h1>Link not found</h1><p>No link has the code <code>{code}</code>. <a href="/dashboard" onClick={(e) => { e.preventDefault(); navigate('/dashboard'); }}>Back to all links</a></p></main>;
   if (!link) {
@@ -79,7 +89,7 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
     );
   }
 
-  const exportQuery = clicksParams(view, {}).toString();
+  const exportQuery = clicksParams(view, domain ? { domain } : {}).toString();
   return (
     <main>
       <LinkHeader link={link} status={status} />
@@ -91,14 +101,14 @@ export function LinkPage({ code, session, search, navigate }: LinkPageProps) {
       <div class="columns">
         <section class="card qr" aria-label="QR code">
           <h2>QR code</h2>
-          <img src={`${linkPath(code)}/qr`} alt={`QR code for ${link.shortUrl}`} width={200} height={200} />
-          <p><a href={`${linkPath(code)}/qr?format=svg`} download={`${link.code}.svg`}>Download SVG</a> · <a href={`${linkPath(code)}/qr?format=png`} download={`${link.code}.png`}>Download PNG</a></p>
+          <img src={linkApi(code, domain, '/qr')} alt={`QR code for ${link.shortUrl}`} width={200} height={200} />
+          <p><a href={linkApi(code, domain, '/qr', 'format=svg')} download={`${link.code}.svg`}>Download SVG</a> · <a href={linkApi(code, domain, '/qr', 'format=png')} download={`${link.code}.png`}>Download PNG</a></p>
         </section>
         {session.role === 'admin' && (
-          <LinkEditor link={link} onSaved={setLink} onDeleted={() => navigate('/dashboard')} />
+          <LinkEditor link={link} domain={domain} onSaved={setLink} onDeleted={() => navigate('/dashboard')} />
         )}
       </div>
-      {session.role === 'admin' && <SharePanel code={code} />}
+      {session.role === 'admin' && <SharePanel code={code} domain={domain} />}
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, describeFailure, type Click, type Link, type Page, type Session, type Stats } from '../api.js';
+import { api, describeFailure, linkPage, otherDomain, type Click, type Domain, type Link, type Page, type Session, type Stats } from '../api.js';
 import { LinkForm } from '../components/link-form.js';
 import { Sparkline } from '../components/sparkline.js';
 import { TimeChart } from '../components/time-chart.js';
@@ -28,9 +28,23 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<Sort>('created');
   const [tag, setTag] = useState('');
+  const [domain, setDomain] = useState('');
+  const [domains, setDomains] = useState<Domain[]>([]);
   const [sparks, setSparks] = useState<Record<string, number[]>>({});
-  const query = useRef({ search, sort, tag });
-  query.current = { search, sort, tag };
+  const query = useRef({ search, sort, tag, domain });
+  query.current = { search, sort, tag, domain };
+  const defaultHost = domains.find((d) => d.isDefault)?.host;
+  // A link's (or click's) key in this page's maps, and its sparkline's name for the API: host/code off the default domain.
+  const keyOf = (l: { code: string; domain: string }) => {
+    const host = otherDomain(l.domain, defaultHost);
+    return host === undefined ? l.code : `${host}/${l.code}`;
+  };
+  const keyRef = useRef(keyOf);
+  keyRef.current = keyOf;
+
+  useEffect(() => {
+    api<{ items: Domain[] }>('/api/domains').then(({ items }) => setDomains(items), () => undefined);
+  }, []);
 
   const [failure, setFailure] = useState<string | null>(null);
   const loadStats = useCallback(async () => {
@@ -45,34 +59,35 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
   // One request for the whole page of links, not one per link.
   const loadSparks = async (codes: string[]) => {
     const params = new URLSearchParams({ codes: codes.join(','), from: localDateBefore(SPARK_DAYS - 1), tz: browserTimeZone });
-    const { items } = await api<{ items: { code: string; clicks: number[] }[] }>(`/api/sparklines?${params}`).catch(() => ({ items: [] }));
-    setSparks((current) => ({ ...current, ...Object.fromEntries(items.map((i) => [i.code, i.clicks])) }));
+    const { items } = await api<{ items: { code: string; domain: string; clicks: number[] }[] }>(`/api/sparklines?${params}`).catch(() => ({ items: [] }));
+    setSparks((current) => ({ ...current, ...Object.fromEntries(items.map((i) => [keyRef.current(i), i.clicks])) }));
   };
 
   const loadLinks = useCallback(async (after: string | null) => {
-    const { search: q, sort: s, tag: t } = query.current;
-    const params = new URLSearchParams({ limit: '20', sort: s, ...(q && { q }), ...(t && { tag: t }), ...(after && { cursor: after }) });
+    const { search: q, sort: s, tag: t, domain: d } = query.current;
+    const params = new URLSearchParams({ limit: '20', sort: s, ...(q && { q }), ...(t && { tag: t }), ...(d && { domain: d }), ...(after && { cursor: after }) });
     const page = await api<Page<Link>>(`/api/links?${params}`);
     setLinks((current) => (after ? [...current, ...page.items] : page.items));
     setCursor(page.nextCursor);
-    if (page.items.length > 0) await loadSparks(page.items.map((l) => l.code));
+    if (page.items.length > 0) await loadSparks(page.items.map((l) => keyRef.current(l)));
   }, []);
 
   useEffect(() => { void loadStats(); }, [loadStats]);
   useEffect(() => {
     const timer = setTimeout(() => void loadLinks(null), 200);
     return () => clearTimeout(timer);
-  }, [search, sort, tag, loadLinks]);
+  }, [search, sort, tag, domain, defaultHost, loadLinks]);
 
   const settle = useSettledRefresh(loadStats);
   useEffect(() => subscribeShared<Click>('/api/live', (click) => {
     setTicker((current) => [click, ...current].slice(0, 10));
     setStats((current) => current && addClickToStats(current, click));
-    setLinks((current) => current.map((l) => (l.code === click.code ? { ...l, clicks: l.clicks + 1 } : l)));
+    const key = keyRef.current(click);
+    setLinks((current) => current.map((l) => (keyRef.current(l) === key ? { ...l, clicks: l.clicks + 1 } : l)));
     // Today is the sparkline's last day.
     setSparks((current) => {
-      const days = current[click.code];
-      return days ? { ...current, [click.code]: [...days.slice(0, -1), (days.at(-1) ?? 0) + 1] } : current;
+      const days = current[key];
+      return days ? { ...current, [key]: [...days.slice(0, -1), (days.at(-1) ?? 0) + 1] } : current;
     });
     settle();
   }, setStatus, () => {
@@ -80,9 +95,10 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
     void loadLinks(null);
   }), [loadStats, loadLinks, settle]);
 
-  const open = (code: string) => (event: Event) => {
+  const pageOf = (l: { code: string; domain?: string }) => linkPage(l.code, l.domain === undefined ? undefined : otherDomain(l.domain, defaultHost));
+  const open = (l: { code: string; domain?: string }) => (event: Event) => {
     event.preventDefault();
-    navigate(`/dashboard/links/${encodeURIComponent(code)}`);
+    navigate(pageOf(l));
   };
 
   return (
@@ -110,7 +126,7 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
           {ticker.length === 0 ? <p class="muted">Waiting for clicks…</p> : (
             <ul class="ticker">
               {ticker.map((c) => (
-                <li key={c.id}><a href={`/dashboard/links/${encodeURIComponent(c.code)}`} onClick={open(c.code)}>{c.code}</a> · {countryLabel(c.country)} · {c.browser ?? 'Unknown'} · {formatTime(c.at)}</li>
+                <li key={c.id}><a href={pageOf(c)} onClick={open(c)}>{c.code}</a> · {countryLabel(c.country)} · {c.browser ?? 'Unknown'} · {formatTime(c.at)}</li>
               ))}
             </ul>
           )}
@@ -119,13 +135,13 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
           <h2>Top links</h2>
           <ol class="top-links">
             {(stats?.topLinks ?? []).map((t) => (
-              <li key={t.code}><a href={`/dashboard/links/${encodeURIComponent(t.code)}`} onClick={open(t.code)}>{t.code}</a> <span>{formatNumber(t.clicks)}</span></li>
+              <li key={keyOf(t)}><a href={pageOf(t)} onClick={open(t)}>{t.code}</a> <span>{formatNumber(t.clicks)}</span></li>
             ))}
           </ol>
         </section>
       </div>
 
-      {session.role === 'admin' && <LinkForm onCreated={(link) => navigate(`/dashboard/links/${encodeURIComponent(link.code)}`)} />}
+      {session.role === 'admin' && <LinkForm domains={domains} onCreated={(link) => navigate(pageOf(link))} />}
 
       <section class="card" aria-label="Links">
         <div class="list-head">
@@ -133,6 +149,12 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
           <label class="inline">Search <input type="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} placeholder="code, URL or title" /></label>
           <label class="inline">Tag <input type="search" name="tag" list="known-tags" value={tag} onInput={(e) => setTag((e.target as HTMLInputElement).value.trim())} placeholder="any" /></label>
           <datalist id="known-tags">{(stats?.tags ?? []).filter((t) => t.key !== null).map((t) => <option key={t.key} value={t.key ?? ''} />)}</datalist>
+          {domains.length > 1 && (
+            <label class="inline">Domain <select name="domain" value={domain} onChange={(e) => setDomain((e.target as HTMLSelectElement).value)}>
+              <option value="">any</option>
+              {domains.map((d) => <option key={d.host} value={d.host}>{d.host}</option>)}
+            </select></label>
+          )}
           <label class="inline">Sort <select value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as Sort)}>
             <option value="created">Newest</option><option value="clicks">Most clicks</option>
           </select></label>
@@ -142,18 +164,18 @@ export function Overview({ session, navigate }: { session: Session; navigate: (p
             <thead><tr><th>Code</th><th>Target</th><th class="num">Clicks</th><th>Last {SPARK_DAYS} days</th><th>Created</th></tr></thead>
             <tbody>
               {links.map((l) => (
-                <tr key={l.code}>
-                  <td data-label="Code"><a href={`/dashboard/links/${encodeURIComponent(l.code)}`} onClick={open(l.code)}>{l.code}</a>{l.disabled && <span class="badge">disabled</span>}</td>
+                <tr key={keyOf(l)}>
+                  <td data-label="Code"><a href={pageOf(l)} onClick={open(l)}>{l.code}</a>{otherDomain(l.domain, defaultHost) && <span class="badge">{l.domain}</span>}{l.disabled && <span class="badge">disabled</span>}</td>
                   <td data-label="Target" class="url">{l.title && <strong>{l.title} </strong>}<span>{l.url}</span></td>
-                  <td data-label="Clicks" class="num" data-testid={`clicks-${l.code}`}>{formatNumber(l.clicks)}</td>
-                  <td data-label={`Last ${SPARK_DAYS} days`}>{sparks[l.code] && <Sparkline clicks={sparks[l.code] as number[]} label={`Clicks per day, last ${SPARK_DAYS} days`} />}</td>
+                  <td data-label="Clicks" class="num" data-testid={`clicks-${keyOf(l)}`}>{formatNumber(l.clicks)}</td>
+                  <td data-label={`Last ${SPARK_DAYS} days`}>{sparks[keyOf(l)] && <Sparkline clicks={sparks[keyOf(l)] as number[]} label={`Clicks per day, last ${SPARK_DAYS} days`} />}</td>
                   <td data-label="Created" class="minor"><time dateTime={l.createdAt} title={formatTime(l.createdAt)}>{formatAgo(l.createdAt)}</time></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        {links.length === 0 && <p class="muted" data-testid="links-empty">{search || tag ? 'No link matches.' : 'No links yet.'}</p>}
+        {links.length === 0 && <p class="muted" data-testid="links-empty">{search || tag || domain ? 'No link matches.' : 'No links yet.'}</p>}
         {cursor && <button type="button" class="secondary" onClick={() => void loadLinks(cursor)}>Load more</button>}
       </section>
     </main>

@@ -20,7 +20,12 @@ export interface ClickList {
  * a page never shows figures of another range under the controls of this one; answers to a view
  * left meanwhile are dropped.
  */
-export function useLinkReport(base: string, view: View) {
+export function useLinkReport(base: string, view: View, scope: Readonly<Record<string, string>> = {}) {
+  // Parameters every request carries (a link's domain).
+  const scoped = (params: URLSearchParams) => {
+    for (const [name, value] of Object.entries(scope)) params.set(name, value);
+    return params;
+  };
   const key = viewSearch(view);
   const viewRef = useRef(view);
   viewRef.current = view;
@@ -33,7 +38,7 @@ export function useLinkReport(base: string, view: View) {
   const loadStats = useCallback(async () => {
     const run = ++statsRun.current;
     try {
-      const stats = await api<Stats>(`${base}/stats?${reportParams(viewRef.current, { limit: String(BREAKDOWN_LIMIT) })}`);
+      const stats = await api<Stats>(`${base}/stats?${scoped(reportParams(viewRef.current, { limit: String(BREAKDOWN_LIMIT) }))}`);
       if (run !== statsRun.current) return;
       setReport({ key, stats });
       setFailure(null);
@@ -46,7 +51,7 @@ export function useLinkReport(base: string, view: View) {
   const loadClicks = useCallback(async (older: string | null = null) => {
     const run = ++clicksRun.current;
     const params = clicksParams(viewRef.current, { limit: String(CLICKS_PAGE), ...(older && { cursor: older }) });
-    const page = await api<Page<Click>>(`${base}/clicks?${params}`);
+    const page = await api<Page<Click>>(`${base}/clicks?${scoped(params)}`);
     if (run !== clicksRun.current) return;
     setClicks((current) => {
       if (current.key !== key) return { key, items: page.items, cursor: page.nextCursor };
@@ -56,7 +61,7 @@ export function useLinkReport(base: string, view: View) {
 
   const loadAll = useCallback(async (dimension: Dimension): Promise<KeyCount[]> => {
     // Without the comparison: only the entries are wanted.
-    const stats = await api<Stats>(`${base}/stats?${reportParams({ ...viewRef.current, compare: '' }, { limit: String(FULL_LIMIT) })}`);
+    const stats = await api<Stats>(`${base}/stats?${scoped(reportParams({ ...viewRef.current, compare: '' }, { limit: String(FULL_LIMIT) }))}`);
     return stats[dimension];
   }, [base]);
 

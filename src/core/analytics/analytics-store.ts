@@ -45,6 +45,8 @@ export interface KeyCount {
 export interface LinkCount {
   readonly linkId: number;
   readonly code: string;
+  /** As stored: '' the default domain. */
+  readonly domain: string;
   readonly clicks: number;
 }
 

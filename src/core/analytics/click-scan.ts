@@ -15,7 +15,7 @@ export interface ScanQuestion {
   readonly buckets: readonly Span[];
   /** Entries kept per breakdown. */
   readonly limit: number;
-  /** Over all links: also break down by the links' tags, and the most clicked links (codes), this many. */
+  /** Over all links: also break down by the links' tags and domains, and the most clicked links (codes), this many. */
   readonly topLinks?: number | undefined;
   /**
    * Read the orphan visits (requests no link answered) instead of the clicks, of these types (all
@@ -29,7 +29,9 @@ export interface ScanReport {
   readonly timeseries: BucketCount[];
   readonly breakdowns: Record<Dimension, KeyCount[]>;
   readonly tags: KeyCount[];
-  /** Clicks per link code, most first. */
+  /** Clicks per domain of their links ('' the default), most first. */
+  readonly domains: KeyCount[];
+  /** Clicks per link (`code/domain`, domain as stored), most first. */
   readonly links: KeyCount[];
   /** Orphan visits per type, most first. */
   readonly types: KeyCount[];

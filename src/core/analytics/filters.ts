@@ -1,5 +1,7 @@
 import { DEVICES, type Click } from '../clicks/click.js';
 import type { FieldErrors } from '../shared/field-errors.js';
+import { canonicalHost } from '../links/domain.js';
+import { DEFAULT_DOMAIN } from '../links/link-key.js';
 import { CLICK_DIMENSIONS, type ClickField } from './analytics-store.js';
 
 /** Every dimension a report, click list, export or live stream can be filtered on (its query parameter). */
@@ -21,8 +23,18 @@ export interface DimensionFilter {
 
 export type Filters = { readonly [D in FilterDimension]?: DimensionFilter };
 
-/** What storage filters on: click fields and the link's tags (the domain is settled before, see forDomain). */
-export type ClickFilters = { readonly [D in ClickField | 'tag']?: DimensionFilter };
+/**
+ * What storage filters on: click fields, and the link's tags and domain. Domains as links store them
+ * ('' the default domain, see withStoredDomains).
+ */
+export type ClickFilters = { readonly [D in ClickField | 'tag' | 'domain']?: DimensionFilter };
+
+/** The link a click belongs to, as the live predicate needs it. */
+export interface ClickLink {
+  readonly tags: readonly string[];
+  /** As stored: '' the default domain. */
+  readonly domain: string;
+}
 
 /** A value's form where the dimension has one; the message says what is allowed. */
 const FORMS: Partial<Record<FilterDimension, { test: (value: string) => boolean; canonical?: (value: string) => string; message: string }>> = {
@@ -98,27 +110,35 @@ export function hasFilters(filters: ClickFilters | undefined): boolean {
 }
 
 /**
- * Settles the domain filter against the link's domain (every link lives on the default domain):
- * a domain that matches drops out, one that cannot match leaves a filter nothing passes.
+ * The filters with the domain filter's hosts as links store them: the default domain's host (the base
+ * URL's) is ''; hosts compare lowercase, without a trailing dot. `(none)` stays: no link lacks a domain.
  */
-export function forDomain(filters: Filters, domain: string): ClickFilters {
-  const { domain: filter, ...rest } = filters;
-  if (!filter || valueMatches(filter, domain)) return rest;
-  return { ...rest, device: { values: [], negate: false } };
+export function withStoredDomains(filters: Filters, defaultHost: string): ClickFilters {
+  const filter = filters.domain;
+  if (!filter) return filters;
+  const values = filter.values.map((value) => {
+    if (value === null) return null;
+    const host = canonicalHost(value);
+    return host === defaultHost ? DEFAULT_DOMAIN : host;
+  });
+  return { ...filters, domain: { values: [...new Set(values)], negate: filter.negate } };
 }
 
 function valueMatches(filter: DimensionFilter, value: string | null): boolean {
   return filter.values.includes(value) !== filter.negate;
 }
 
-/** Whether a click passes the filters (live streams); `tags` are its link's. */
-export function clickMatches(filters: ClickFilters, click: Click, tags: readonly string[]): boolean {
+/** Whether a click passes the filters (live streams); `link` is its link's tags and domain. */
+export function clickMatches(filters: ClickFilters, click: Click, link: ClickLink): boolean {
   for (const key in filters) {
     const dimension = key as keyof ClickFilters;
     const filter = filters[dimension] as DimensionFilter;
     if (dimension === 'tag') {
+      const { tags } = link;
       const any = tags.length === 0 ? filter.values.includes(null) : tags.some((tag) => filter.values.includes(tag));
       if (any === filter.negate) return false;
+    } else if (dimension === 'domain') {
+      if (!valueMatches(filter, link.domain)) return false;
     } else if (!valueMatches(filter, click[dimension])) {
       return false;
     }

@@ -48,13 +48,14 @@ export class RollupAnalytics {
       // Any link with raw clicks may overtake: ask for its rolled count too.
       const rolled = await tx.topLinks(plan.rolledSpans, filter.bots, limit, [...counts.keys()]);
       for (const row of rolled) counts.set(row.linkId, (counts.get(row.linkId) ?? 0) + row.clicks);
-      const names = await tx.linkCodes([...counts.keys()]);
+      const keys = await tx.linkKeys([...counts.keys()]);
+      const text = (s: string, t: string) => (s < t ? -1 : s > t ? 1 : 0);
       return [...counts]
         .flatMap(([linkId, clicks]) => {
-          const code = names.get(linkId);
-          return code === undefined || clicks === 0 ? [] : [{ linkId, code, clicks }];
+          const key = keys.get(linkId);
+          return key === undefined || clicks === 0 ? [] : [{ linkId, code: key.code, domain: key.domain, clicks }];
         })
-        .sort((a, b) => b.clicks - a.clicks || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+        .sort((a, b) => b.clicks - a.clicks || text(a.code, b.code) || text(a.domain, b.domain))
         .slice(0, limit);
     });
   }
@@ -70,6 +71,23 @@ export class RollupAnalytics {
       const tags = await tx.linkTags([...perLink.keys()]);
       for (const [linkId, clicks] of perLink) for (const tag of tags.get(linkId) ?? [null]) add(tag, clicks);
       return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks })).sort(byClicks).slice(0, limit);
+    });
+  }
+
+  /** Clicks per domain of their links ('' the default domain), every domain. */
+  domains(filter: ClickFilter): Promise<KeyCount[]> {
+    const plan = planRollups(filter.from, filter.to);
+    return this.store.snapshot(async (tx) => {
+      const perLink = await rawClicksPerLink(tx, plan, filter);
+      const counts = new Map<string, number>();
+      const add = (domain: string, clicks: number) => counts.set(domain, (counts.get(domain) ?? 0) + clicks);
+      for (const row of await tx.domainClicks(plan.rolledSpans, filter.bots)) add(row.domain, row.clicks);
+      const keys = await tx.linkKeys([...perLink.keys()]);
+      for (const [linkId, clicks] of perLink) {
+        const key = keys.get(linkId);
+        if (key !== undefined) add(key.domain, clicks);
+      }
+      return [...counts].filter(([, clicks]) => clicks > 0).map(([key, clicks]) => ({ key, clicks }));
     });
   }
 }

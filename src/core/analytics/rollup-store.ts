@@ -1,3 +1,4 @@
+import type { LinkKey } from '../links/link-key.js';
 import type { BotFilter } from '../clicks/click-store.js';
 import type { Dimension } from './analytics-store.js';
 import type { Level, RollupClick, RollupDelta } from './rollup.js';
@@ -61,12 +62,14 @@ export interface RollupReadTx {
   sketches(linkId: number, starts: readonly number[], bots: BotFilter): Promise<SketchRow[]>;
   /** Clicks per dimension value, summed over the periods of the level starting in the spans. */
   keys(linkId: number, spans: readonly Span[], bots: BotFilter, level: Level): Promise<KeyRow[]>;
-  /** Codes of the links that still exist among `ids`. */
-  linkCodes(ids: readonly number[]): Promise<Map<number, string>>;
+  /** Keys (domain and code) of the links that still exist among `ids`. */
+  linkKeys(ids: readonly number[]): Promise<Map<number, LinkKey>>;
   /** Rolled clicks per tag of their links over the periods (null: links without tags). */
   tagClicks(spans: readonly Span[], bots: BotFilter): Promise<{ tag: string | null; clicks: number }[]>;
   /** The tags of the links among `ids` that have any. */
   linkTags(ids: readonly number[]): Promise<Map<number, string[]>>;
+  /** Rolled clicks per domain of their links ('' the default) over the periods. */
+  domainClicks(spans: readonly Span[], bots: BotFilter): Promise<{ domain: string; clicks: number }[]>;
   /** Rolled clicks per link over the periods: the `limit` most clicked, and those of `include`. */
   topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]>;
 }

@@ -2,9 +2,10 @@ import type { ClickFilter } from '../clicks/click-store.js';
 import type { Clock } from '../shared/clock.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import type { LinkService } from '../links/link-service.js';
-import { type BucketCount, type Dimension, type KeyCount, type Totals } from './analytics-store.js';
+import { DEFAULT_DOMAIN, hostOfDomain, type LinkKey } from '../links/link-key.js';
+import { byClicks, type BucketCount, type Dimension, type KeyCount, type Totals } from './analytics-store.js';
 import type { ClickScan } from './click-scan.js';
-import { echoFilters, forDomain, hasFilters, parseFilters, refuseUnknown, type ClickFilters, type Filters } from './filters.js';
+import { echoFilters, withStoredDomains, hasFilters, parseFilters, refuseUnknown, type ClickFilters, type Filters } from './filters.js';
 import type { RollupAnalytics } from './rollup-analytics.js';
 import { checkBots, checkTimeZone, parseTimeParam } from './range.js';
 import { buckets, defaultInterval, estimatedBuckets, INTERVALS, MAX_BUCKETS, nextBucketStart, type Bucket, type Interval } from './time-buckets.js';
@@ -50,7 +51,8 @@ export type StatsReport = {
   readonly timeseries: Series;
   readonly domains?: KeyCount[];
   readonly tags?: KeyCount[];
-  readonly topLinks?: { code: string; clicks: number }[];
+  /** `domain`: the link's host. */
+  readonly topLinks?: TopLink[];
   readonly previous?: { from: string; to: string; totals: Totals; timeseries: Series };
   /** Orphan visits per type. */
   readonly types?: KeyCount[];
@@ -78,8 +80,17 @@ interface Answer {
   readonly timeseries: BucketCount[];
   readonly breakdowns: Record<Dimension, KeyCount[]>;
   readonly tags?: KeyCount[];
-  readonly topLinks?: { code: string; clicks: number }[];
+  /** Keyed by the domain as links store it ('' the default). */
+  readonly domains?: KeyCount[];
+  /** `domain` as stored ('' the default). */
+  readonly topLinks?: TopLink[];
   readonly types?: KeyCount[];
+}
+
+interface TopLink {
+  readonly code: string;
+  readonly domain: string;
+  readonly clicks: number;
 }
 
 /**
@@ -92,13 +103,13 @@ export class StatsService {
     private readonly scan: ClickScan,
     private readonly links: LinkService,
     private readonly clock: Clock,
-    /** The host every link lives on (the `domain` dimension). */
+    /** The default domain's host (the base URL's): how the `domain` filter names it. */
     private readonly domain: string,
   ) {}
 
-  async forLink(code: string, request: StatsRequest): Promise<StatsReport> {
+  async forLink(key: LinkKey, request: StatsRequest): Promise<StatsReport> {
     const question = this.parse(request);
-    const link = await this.links.find(code);
+    const link = await this.links.find(key);
     return this.report(link.code, link.id, question);
   }
 
@@ -138,9 +149,9 @@ export class StatsService {
       ...answer.breakdowns,
       ...(q.orphans ? { types: answer.types ?? [] } : {}),
       ...(overall ? {
-        domains: answer.totals.clicks > 0 ? [{ key: this.domain, clicks: answer.totals.clicks, uniqueVisitors: answer.totals.uniqueVisitors }] : [],
+        domains: this.domainsOf(answer, q.limit),
         tags: answer.tags ?? [],
-        topLinks: answer.topLinks ?? [],
+        topLinks: (answer.topLinks ?? []).map((l) => ({ ...l, domain: hostOfDomain(l.domain, this.domain) })),
       } : {}),
       ...(previous && previousRange && previousSeries ? {
         previous: {
@@ -153,6 +164,17 @@ export class StatsService {
     };
   }
 
+  /**
+   * The domains breakdown by host, cut at `limit` in host order (storage answers every domain); one
+   * domain with every click has the report's unique visitors too.
+   */
+  private domainsOf(answer: Answer, limit: number): KeyCount[] {
+    const domains = (answer.domains ?? []).map((d) => ({ ...d, key: hostOfDomain(d.key ?? DEFAULT_DOMAIN, this.domain) })).sort(byClicks).slice(0, limit);
+    const [only] = domains;
+    if (domains.length === 1 && only && only.clicks === answer.totals.clicks) return [{ ...only, uniqueVisitors: answer.totals.uniqueVisitors }];
+    return domains;
+  }
+
   private async answer(linkId: number | undefined, q: Question, series: readonly { from: number; to: number }[]): Promise<Answer> {
     const overall = linkId === undefined;
     if (hasFilters(q.filters) || q.orphans) {
@@ -160,16 +182,17 @@ export class StatsService {
         linkId, from: q.from, to: q.to, bots: q.bots, filters: q.filters, buckets: series, limit: q.limit,
         topLinks: overall && !q.orphans ? TOP_LINKS_LIMIT : undefined, orphans: q.orphans,
       });
-      return { ...scanned, topLinks: scanned.links.map((l) => ({ code: l.key ?? '', clicks: l.clicks })) };
+      return { ...scanned, topLinks: scanned.links.map((l) => topLinkOf(l.key ?? '/', l.clicks)) };
     }
     const filter: ClickFilter = { linkId, from: q.from, to: q.to, bots: q.bots };
     if (!overall) return this.analytics.report(filter, series, q.limit);
-    const [report, tags, topLinks] = await Promise.all([
+    const [report, tags, domains, topLinks] = await Promise.all([
       this.analytics.report(filter, series, q.limit),
       this.analytics.tags(filter, q.limit),
+      this.analytics.domains(filter),
       this.analytics.topLinks(filter, TOP_LINKS_LIMIT),
     ]);
-    return { ...report, tags, topLinks: topLinks.map((l) => ({ code: l.code, clicks: l.clicks })) };
+    return { ...report, tags, domains, topLinks: topLinks.map((l) => ({ code: l.code, domain: l.domain, clicks: l.clicks })) };
   }
 
   private parse(request: StatsRequest): Question {
@@ -201,7 +224,7 @@ export class StatsService {
     const tooMany = rangeProblem(range, request.interval as Interval | undefined, interval);
     if (tooMany) errors.add(tooMany.field === 'range' ? (request.from !== undefined ? 'from' : 'to') : 'interval', tooMany.message);
     errors.throwIfAny();
-    return { ...range, interval, tz, bots, limit, filters: forDomain(filters, this.domain), applied: filters, compare: request.compare as Comparison | undefined, endsNow: request.to === undefined };
+    return { ...range, interval, tz, bots, limit, filters: withStoredDomains(filters, this.domain), applied: filters, compare: request.compare as Comparison | undefined, endsNow: request.to === undefined };
   }
 }
 
@@ -251,3 +274,8 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** A scanned link's `code/domain` key (a code has no '/'). */
+function topLinkOf(key: string, clicks: number): TopLink {
+  const slash = key.indexOf('/');
+  return { code: key.slice(0, slash), domain: key.slice(slash + 1), clicks };
+}

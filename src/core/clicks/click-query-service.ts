@@ -1,5 +1,6 @@
-import { clickMatches, forDomain, parseFilters, refuseUnknown, type ClickFilters } from '../analytics/filters.js';
+import { clickMatches, parseFilters, refuseUnknown, withStoredDomains, type ClickFilters, type ClickLink } from '../analytics/filters.js';
 import { checkBots, parseTimeParam } from '../analytics/range.js';
+import { hostOfDomain, type LinkKey } from '../links/link-key.js';
 import type { Link } from '../links/link.js';
 import type { LinkService } from '../links/link-service.js';
 import type { Clock } from '../shared/clock.js';
@@ -52,25 +53,26 @@ export class ClickQueryService {
     private readonly clicks: ClickStore,
     private readonly links: LinkService,
     private readonly clock: Clock,
-    /** The host every link lives on (the `domain` dimension). */
+    /** The default domain's host (the base URL's): how the `domain` filter names it. */
     private readonly domain: string,
   ) {}
 
-  async page(code: string, request: ClickPageRequest): Promise<Page<ClickView>> {
+  async page(key: LinkKey, request: ClickPageRequest): Promise<Page<ClickView>> {
     const range = this.range(request, PAGE_PARAMETERS);
     const before = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (request.cursor !== undefined && before === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
-    const link = await this.links.find(code);
+    const link = await this.links.find(key);
     const rows = await this.clicks.list({ linkId: link.id, ...range, limit: request.limit + 1, before });
     const page = pageOf(rows, request.limit, (last) => ({ value: last.at, id: last.id }));
-    return { items: page.items.map((c) => toClickView(c, link.code)), nextCursor: page.nextCursor };
+    const host = hostOfDomain(link.domain, this.domain);
+    return { items: page.items.map((c) => toClickView(c, link.code, host)), nextCursor: page.nextCursor };
   }
 
   /** A numbered page of a link's clicks, newest first: `offset` clicks skipped (read, so keep it small). */
-  async numberedPage(code: string, request: ClickRangeRequest & { readonly offset: number; readonly limit: number }): Promise<{ link: Link; items: Click[] }> {
+  async numberedPage(key: LinkKey, request: ClickRangeRequest & { readonly offset: number; readonly limit: number }): Promise<{ link: Link; items: Click[] }> {
     const { offset, limit, ...rest } = request;
     const range = this.range(rest, RANGE_PARAMETERS);
-    const link = await this.links.find(code);
+    const link = await this.links.find(key);
     return { link, items: await this.clicks.list({ linkId: link.id, ...range, limit, offset }) };
   }
 
@@ -80,9 +82,9 @@ export class ClickQueryService {
   }
 
   /** Checks the request and answers the link and the file's text, a chunk at a time, newest click first. */
-  async export(code: string, request: ClickRangeRequest, format: ExportFormat): Promise<{ link: Link; chunks: AsyncGenerator<string> }> {
+  async export(key: LinkKey, request: ClickRangeRequest, format: ExportFormat): Promise<{ link: Link; chunks: AsyncGenerator<string> }> {
     const range = this.range(request, EXPORT_PARAMETERS);
-    const link = await this.links.find(code);
+    const link = await this.links.find(key);
     return { link, chunks: this.chunks(link, range, format) };
   }
 
@@ -90,8 +92,9 @@ export class ClickQueryService {
   // page is asked for before this one is handed on, so reading and writing out overlap (two at most).
   private async *chunks(link: Link, range: ClickRange, format: ExportFormat): AsyncGenerator<string> {
     if (format === 'csv') yield CLICK_CSV_HEADER;
+    const exported = { code: link.code, domain: hostOfDomain(link.domain, this.domain) };
     const limit = PAGE_ROWS[format];
-    const page = (before?: { value: number; id: number }) => this.clicks.exportPage({ linkId: link.id, ...range, limit, before }, link.code, format);
+    const page = (before?: { value: number; id: number }) => this.clicks.exportPage({ linkId: link.id, ...range, limit, before }, exported, format);
     let next = page();
     for (;;) {
       const { text, rows, last } = await next;
@@ -111,13 +114,13 @@ export class ClickQueryService {
   }
 
   /** Checks a live stream's filters; answers whether a click (of a link with `tags`) passes them. */
-  liveFilter(request: { readonly bots?: string | undefined; readonly [filter: string]: unknown }): (click: Click, tags: readonly string[]) => boolean {
+  liveFilter(request: { readonly bots?: string | undefined; readonly [filter: string]: unknown }): (click: Click, link: ClickLink) => boolean {
     const errors = new FieldErrors();
     refuseUnknown(request, ['bots'], errors);
     const bots = errors.attempt(() => checkBots(request.bots ?? 'include'));
-    const filters = forDomain(parseFilters(request, errors), this.domain);
+    const filters = withStoredDomains(parseFilters(request, errors), this.domain);
     errors.throwIfAny();
-    return (click, tags) => (bots === 'include' || click.bot === (bots === 'only')) && clickMatches(filters, click, tags);
+    return (click, link) => (bots === 'include' || click.bot === (bots === 'only')) && clickMatches(filters, click, link);
   }
 
   private range(request: ClickRangeRequest, known: readonly string[]): ClickRange {
@@ -140,5 +143,5 @@ export function parseClickRange(request: ClickRangeRequest, known: readonly stri
   errors.throwIfAny();
   if ((from as number) > (to as number)) errors.add('from', 'must not be after to');
   errors.throwIfAny();
-  return { from: from as number, to: to as number, bots, filters: forDomain(filters, domain) };
+  return { from: from as number, to: to as number, bots, filters: withStoredDomains(filters, domain) };
 }

@@ -45,7 +45,7 @@ export interface CommitDone {
  */
 export class ClickRecorder {
   private readonly targetCampaignOf = boundedMemo((url: string) => campaignOf(searchOf(url)));
-  private readonly committer: GroupCommitter<{ click: NewClick; code: string }, StoreOutcome>;
+  private readonly committer: GroupCommitter<{ click: NewClick; code: string; domain: string }, StoreOutcome>;
   /** Each batch written, after its commit. */
   readonly committed = new Signal<CommitDone>();
 
@@ -61,7 +61,8 @@ export class ClickRecorder {
       // Announced after the commit, once per batch: live views never show a click that is not stored.
       const events: ClickRecorded[] = [];
       stored.forEach((outcome, i) => {
-        if (typeof outcome === 'object') events.push({ code: (batch[i] as { code: string }).code, click: outcome });
+        const { code, domain } = batch[i] as { code: string; domain: string };
+        if (typeof outcome === 'object') events.push({ code, domain, click: outcome });
       });
       if (events.length > 0) {
         deps.onStored?.(events.map((event) => event.click));
@@ -74,7 +75,7 @@ export class ClickRecorder {
   /** Resolves once the click is committed: the redirect may be answered then, not before. */
   async record(link: Link, request: RedirectRequest): Promise<Click> {
     const click = await this.enrich(link, request);
-    const stored = await this.committer.submit({ click, code: link.code });
+    const stored = await this.committer.submit({ click, code: link.code, domain: link.domain });
     if (stored === 'link-deleted') throw new NotFoundError(`The link "${link.code}" was deleted`);
     if (stored === 'link-exhausted') throw new GoneError(`The link "${link.code}" has used up its clicks`);
     return stored;

@@ -52,11 +52,11 @@ export interface ClickStore {
   /** Newest first. */
   list(query: ClickPageQuery): Promise<Click[]>;
   /**
-   * The page list() answers for one link, written by the database (with `code` as the link's): as
+   * The page list() answers for one link, written by the database (with `link`'s code and host): as
    * CSV rows in clickCsvRow's form, or as NDJSON lines in JSON.stringify(toClickView)'s. Exports
    * stream millions of them.
    */
-  exportPage(query: ClickPageQuery & { readonly linkId: number }, code: string, format: ExportFormat): Promise<ClickTextPage>;
+  exportPage(query: ClickPageQuery & { readonly linkId: number }, link: ExportedLink, format: ExportFormat): Promise<ClickTextPage>;
   /**
    * The clicks stored after the click `afterId` (of one link, or of all), oldest first, each with its
    * link's code; undefined when more than `limit` of them, or more than `window` clicks of all links,
@@ -89,4 +89,10 @@ export interface SaltStore {
   saltForDay(day: string, candidate: string): Promise<string>;
   /** Forgets salts of days before `day`, so old visitor ids can no longer be recomputed. */
   deleteBefore(day: string): Promise<void>;
+}
+
+/** An exported link as every row shows it: its code and the host it lives on. */
+export interface ExportedLink {
+  readonly code: string;
+  readonly domain: string;
 }

@@ -24,9 +24,12 @@ export interface ClickView {
   region: string | null;
   city: string | null;
   target: string | null;
+  /** The host the click's link lives on. */
+  domain: string;
 }
 
-export function toClickView(click: Click, code: string): ClickView {
+/** `domain`: the host the link lives on (not '' for the default domain). */
+export function toClickView(click: Click, code: string, domain: string): ClickView {
   return {
     id: click.id,
     code,
@@ -50,11 +53,12 @@ export function toClickView(click: Click, code: string): ClickView {
     region: click.region,
     city: click.city,
     target: click.target,
+    domain,
   };
 }
 
 export const CLICK_COLUMNS = [
   'id', 'code', 'at', 'ip', 'country', 'browser', 'os', 'device', 'bot',
   'referrer', 'referrerHost', 'language', 'userAgent', 'visitorId',
-  'utmSource', 'utmMedium', 'utmCampaign', 'utmTerm', 'utmContent', 'region', 'city', 'target',
+  'utmSource', 'utmMedium', 'utmCampaign', 'utmTerm', 'utmContent', 'region', 'city', 'target', 'domain',
 ] as const satisfies readonly (keyof ClickView)[];

@@ -33,8 +33,9 @@ export interface Click extends VisitFields, Campaign {
 
 export type NewClick = Omit<Click, 'id'>;
 
-/** A stored click with the code of its link, as live listeners receive it. */
+/** A stored click with the code and domain ('' the default) of its link, as live listeners receive it. */
 export interface ClickRecorded {
   readonly code: string;
+  readonly domain: string;
   readonly click: Click;
 }

@@ -8,6 +8,8 @@ import type { RuleInput, VariantInput } from './targeting-input.js';
 export interface CreateLinkInput {
   readonly url: string;
   readonly code?: string | undefined;
+  /** The host the link lives on; none (or the base URL's host): the default domain. */
+  readonly domain?: string | undefined;
   readonly title?: string | null | undefined;
   readonly tags?: readonly string[] | undefined;
   readonly expiresAt?: string | null | undefined;

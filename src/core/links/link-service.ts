@@ -4,6 +4,8 @@ import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { assertValidCustomCode, generateCode, isPossibleCode, isReservedCode } from './code-rules.js';
 import { LinkCache } from './link-cache.js';
+import type { DomainService } from './domain-service.js';
+import { describeKey, keyText, parseKeyText, type LinkKey } from './link-key.js';
 import type { LinkChangeFeed } from './link-change-feed.js';
 import { redirectRefusal, type Link, type LinkChanges } from './link.js';
 import {
@@ -29,6 +31,8 @@ export interface LinkListRequest {
   readonly search?: string | undefined;
   readonly tag?: string | undefined;
   readonly sort?: LinkSort | undefined;
+  /** Links on this host only; none: every domain. */
+  readonly domain?: string | undefined;
 }
 
 /** Where an imported link comes from. */
@@ -51,6 +55,8 @@ export class LinkService {
 
   constructor(
     private readonly links: LinkStore,
+    /** Which hosts links may live on. */
+    private readonly domains: DomainService,
     private readonly clock: Clock,
     /** host[:port] values this service answers on, lowercased: targets there would loop. */
     private readonly ownHosts: readonly string[],
@@ -59,7 +65,7 @@ export class LinkService {
     private readonly fallbackUrl: string | null = null,
   ) {
     this.cache = new LinkCache(clock);
-    changes?.subscribe((code) => this.cache.evict(code));
+    changes?.subscribe((text) => this.cache.evict(parseKeyText(text)));
   }
 
   /**
@@ -69,9 +75,9 @@ export class LinkService {
   async create(input: CreateLinkInput, origin: LinkOrigin = {}): Promise<Link> {
     const now = this.clock.now();
     const errors = new FieldErrors();
-    const checked = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHosts));
+    const checked = errors.attempt(() => canonicalTargetUrl(input.url, this.ownHostsNow()));
     const utm = input.utm;
-    const url = checked === undefined || utm === undefined ? checked : errors.attempt(() => canonicalTargetUrl(withUtm(checked, utm, errors), this.ownHosts));
+    const url = checked === undefined || utm === undefined ? checked : errors.attempt(() => canonicalTargetUrl(withUtm(checked, utm, errors), this.ownHostsNow()));
     if (input.code !== undefined) errors.attempt(() => assertValidCustomCode(input.code as string));
     const title = checkTitle(input.title ?? null, errors);
     const tags = checkTags(input.tags ?? [], errors);
@@ -84,16 +90,17 @@ export class LinkService {
     const preview = checkPreview(input.preview ?? null, errors, (image) => checkUrl(image, 'preview.image'));
     const rules = checkRules(input.rules ?? [], errors, checkUrl);
     const variants = checkVariants(input.variants ?? [], errors, checkUrl);
+    const domain = await errors.attemptAsync(() => this.domains.existing(input.domain));
     errors.throwIfAny();
 
     const base = {
-      url: url as string, title, tags, createdAt: creationTime(origin, now), updatedAt: now, expiresAt, maxClicks, redirectType,
+      domain: domain as string, url: url as string, title, tags, createdAt: creationTime(origin, now), updatedAt: now, expiresAt, maxClicks, redirectType,
       disabled: false, passwordHash: password === null ? null : await hashPassword(password),
       fallbackUrl: fallbackUrl ?? null, track: input.track ?? true, preview, rules, variants,
     };
     if (input.code !== undefined) {
       const created = await this.links.insert({ ...base, code: input.code });
-      if (created === 'code-taken') throw new ConflictError(`The code "${input.code}" is taken`, 'code');
+      if (created === 'code-taken') throw new ConflictError(`The code "${input.code}" is taken${domain === '' ? '' : ` on ${domain}`}`, 'code');
       return created;
     }
     // Collisions are rare (62^7 codes); retry a few times before giving up.
@@ -105,15 +112,15 @@ export class LinkService {
   }
 
   /** The link with its exact click count, to show it. */
-  async get(code: string): Promise<Link> {
-    const [link] = await this.withExactClicks([await this.find(code)]);
+  async get(key: LinkKey): Promise<Link> {
+    const [link] = await this.withExactClicks([await this.find(key)]);
     return link as Link;
   }
 
   /** The link as stored (its click count lags, see LinkStore.exactClicks): enough to find its clicks. */
-  async find(code: string): Promise<Link> {
-    const link = isPossibleCode(code) ? await this.links.findByCode(code) : undefined;
-    if (!link) throw new NotFoundError(`No link has the code "${code}"`);
+  async find(key: LinkKey): Promise<Link> {
+    const link = isPossibleCode(key.code) ? await this.links.find(key) : undefined;
+    if (!link) throw new NotFoundError(`No link has the code ${describeKey(key)}`);
     return link;
   }
 
@@ -128,7 +135,8 @@ export class LinkService {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (request.cursor !== undefined && after === undefined) throw ValidationError.field('cursor', 'is not a cursor this API gave out');
     const search = request.search?.trim() || undefined;
-    const rows = await this.links.list({ limit: request.limit + 1, sort, after, search, tag: request.tag });
+    const domain = request.domain === undefined ? undefined : this.domains.storedDomain(request.domain);
+    const rows = await this.links.list({ limit: request.limit + 1, sort, after, search, tag: request.tag, ...(domain !== undefined && { domain }) });
     // The cursor holds the stored count, the one the links are sorted by.
     const page = pageOf(rows, request.limit, (last) => ({ value: sort === 'clicks' ? last.clicks : last.createdAt, id: last.id }));
     return { ...page, items: await this.withExactClicks(page.items) };
@@ -150,12 +158,12 @@ export class LinkService {
     return this.links.tagSummaries();
   }
 
-  async update(code: string, input: UpdateLinkInput): Promise<Link> {
-    await this.find(code);
+  async update(key: LinkKey, input: UpdateLinkInput): Promise<Link> {
+    await this.find(key);
     const now = this.clock.now();
     const errors = new FieldErrors();
     const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = { updatedAt: now };
-    if (input.url !== undefined) changes.url = errors.attempt(() => canonicalTargetUrl(input.url as string, this.ownHosts));
+    if (input.url !== undefined) changes.url = errors.attempt(() => canonicalTargetUrl(input.url as string, this.ownHostsNow()));
     if (input.title !== undefined) changes.title = checkTitle(input.title, errors);
     if (input.tags !== undefined) changes.tags = checkTags(input.tags, errors);
     if (input.expiresAt !== undefined) changes.expiresAt = checkExpiry(input.expiresAt, now, errors, false);
@@ -171,16 +179,16 @@ export class LinkService {
     const password = input.password == null ? input.password : checkPassword(input.password, errors);
     errors.throwIfAny();
     if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
-    const updated = await this.links.update(code, changes);
-    this.forget(code);
-    if (!updated) throw new NotFoundError(`No link has the code "${code}"`);
+    const updated = await this.links.update(key, changes);
+    this.forget(key);
+    if (!updated) throw new NotFoundError(`No link has the code ${describeKey(key)}`);
     return (await this.withExactClicks([updated]))[0] as Link;
   }
 
-  async delete(code: string): Promise<void> {
-    const deleted = isPossibleCode(code) && (await this.links.delete(code, this.clock.now()));
-    this.forget(code);
-    if (!deleted) throw new NotFoundError(`No link has the code "${code}"`);
+  async delete(key: LinkKey): Promise<void> {
+    const deleted = isPossibleCode(key.code) && (await this.links.delete(key, this.clock.now()));
+    this.forget(key);
+    if (!deleted) throw new NotFoundError(`No link has the code ${describeKey(key)}`);
   }
 
   /**
@@ -189,9 +197,9 @@ export class LinkService {
    */
   async sweepChanges(): Promise<void> {
     const now = this.clock.now();
-    const codes = await this.links.changedSince((this.lastSweep ?? now) - SWEEP_OVERLAP_MS, SWEEP_LIMIT + 1);
-    if (codes.length > SWEEP_LIMIT) this.cache.clear();
-    else for (const code of codes) this.cache.evict(code);
+    const keys = await this.links.changedSince((this.lastSweep ?? now) - SWEEP_OVERLAP_MS, SWEEP_LIMIT + 1);
+    if (keys.length > SWEEP_LIMIT) this.cache.clear();
+    else for (const key of keys) this.cache.evict(key);
     this.lastSweep = now;
   }
 
@@ -208,29 +216,35 @@ export class LinkService {
     await this.sweeping;
   }
 
-  private forget(code: string): void {
-    this.cache.evict(code);
-    this.changes?.announce(code);
+  private forget(key: LinkKey): void {
+    this.cache.evict(key);
+    this.changes?.announce(keyText(key));
   }
 
   /** The link a redirect should follow, or why it must not. */
-  async resolve(code: string): Promise<Link> {
+  async resolve(key: LinkKey): Promise<Link> {
     // Paths the service owns (/healthz, /api…) are never links, whatever the database holds.
-    if (isReservedCode(code)) throw new NotFoundError(`"${code}" is not a link`);
-    let link = this.cache.get(code);
+    if (isReservedCode(key.code)) throw new NotFoundError(`"${key.code}" is not a link`);
+    let link = this.cache.get(key);
     if (!link) {
       // The stored count is enough here: a link out of budget is refused again when its click is stored.
-      link = await this.find(code);
+      link = await this.find(key);
       this.cache.set(link);
     }
     const refusal = redirectRefusal(link, this.clock.now());
-    if (refusal) throw new GoneError(`The link "${code}" is ${refusal}`, this.fallbackFor(link));
+    if (refusal) throw new GoneError(`The link ${describeKey(key)} is ${refusal}`, this.fallbackFor(link));
     return link;
   }
 
   /** Checks a URL visitors are sent to (a fallback, a rule's, a variant's, a preview image) as a link's own, naming `field`. */
   private checkUrl(errors: FieldErrors): (url: string, field: string) => string | undefined {
-    return (url, field) => errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field));
+    const hosts = this.ownHostsNow();
+    return (url, field) => errors.attempt(() => canonicalTargetUrl(url, hosts, field));
+  }
+
+  /** The hosts that reach this service: its own and every registered domain's. */
+  private ownHostsNow(): readonly string[] {
+    return [...this.ownHosts, ...this.domains.registeredHosts()];
   }
 
   /** Where a link that may not redirect sends visitors: its own fallback, else the default, else nowhere. */

@@ -1,3 +1,4 @@
+import type { LinkKey } from './link-key.js';
 import type { Link, LinkChanges, NewLink } from './link.js';
 
 export type LinkSort = 'created' | 'clicks';
@@ -10,6 +11,8 @@ export interface LinkQuery {
   /** Case-insensitive substring of code, url or title. */
   readonly search?: string;
   readonly tag?: string;
+  /** Links on this domain only ('' the default). */
+  readonly domain?: string;
 }
 
 /** What a numbered page of links may be ordered by. */
@@ -25,6 +28,8 @@ export interface LinkPageQuery {
   /** Links with any (or all) of these tags; none: every link. */
   readonly tags: readonly string[];
   readonly allTags: boolean;
+  /** Links on this domain only ('' the default); none: every domain. */
+  readonly domain?: string | undefined;
   /** `clicks` and `humanClicks` order by the counts the roller keeps (a second or two behind). */
   readonly order: LinkOrder;
   readonly descending: boolean;
@@ -40,12 +45,12 @@ export interface TagSummary {
 
 /** Storage port for links. Implementations live in `storage/`. */
 export interface LinkStore {
-  /** Inserts the link, or answers 'code-taken' when the code exists already. */
+  /** Inserts the link, or answers 'code-taken' when its domain has the code already. */
   insert(link: NewLink): Promise<Link | 'code-taken'>;
-  findByCode(code: string): Promise<Link | undefined>;
+  find(key: LinkKey): Promise<Link | undefined>;
   /** Up to `limit` links in the query's order. */
   list(query: LinkQuery): Promise<Link[]>;
-  update(code: string, changes: LinkChanges): Promise<Link | undefined>;
+  update(key: LinkKey, changes: LinkChanges): Promise<Link | undefined>;
   /**
    * The links' exact click counts. A stored link's `clicks` lags (by the clicks stored since the
    * last rollup step); it is what `sort: 'clicks'` orders by.
@@ -57,11 +62,11 @@ export interface LinkStore {
   exactBotClicks(linkIds: readonly number[]): Promise<Map<number, number>>;
   /** Every tag in code point order, with its links and their exact clicks. */
   tagSummaries(): Promise<TagSummary[]>;
-  /** Codes of links changed (or created) at or after `since`, at most `limit` of them. */
-  changedSince(since: number, limit: number): Promise<string[]>;
+  /** Keys of links changed (or created) at or after `since`, at most `limit` of them. */
+  changedSince(since: number, limit: number): Promise<LinkKey[]>;
   /**
    * Deletes the link and every click it had. Each change (insert, update, delete, the last at `at`)
    * also queues its link event for the webhooks that want it, in the same transaction.
    */
-  delete(code: string, at: number): Promise<boolean>;
+  delete(key: LinkKey, at: number): Promise<boolean>;
 }

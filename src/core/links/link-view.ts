@@ -1,9 +1,12 @@
 import type { Link, LinkPreview, RedirectType } from './link.js';
 import type { TargetRule, Variant } from './target-rule.js';
+import { DEFAULT_DOMAIN } from './link-key.js';
 
 /** The public shape of a link (CONTRACT.md), shared by the API and the CLI. */
 export interface LinkView {
   code: string;
+  /** The host the link lives on. */
+  domain: string;
   shortUrl: string;
   url: string;
   title: string | null;
@@ -32,7 +35,8 @@ export interface RuleView {
 export function toLinkView(link: Link, baseUrl: string): LinkView {
   return {
     code: link.code,
-    shortUrl: `${baseUrl}/${link.code}`,
+    domain: link.domain === DEFAULT_DOMAIN ? new URL(baseUrl).host : link.domain,
+    shortUrl: shortUrlOf(link, baseUrl),
     url: link.url,
     title: link.title,
     tags: [...link.tags],
@@ -57,4 +61,9 @@ export function toLinkView(link: Link, baseUrl: string): LinkView {
     variants: link.variants.map((v) => ({ ...v })),
     clicks: link.clicks,
   };
+}
+
+/** The link's short URL: on the base URL for the default domain, else on its host with the base URL's scheme. */
+export function shortUrlOf(link: Pick<Link, 'code' | 'domain'>, baseUrl: string): string {
+  return link.domain === DEFAULT_DOMAIN ? `${baseUrl}/${link.code}` : `${new URL(baseUrl).protocol}//${link.domain}/${link.code}`;
 }

@@ -7,6 +7,8 @@ export type RedirectType = (typeof REDIRECT_TYPES)[number];
 export interface Link {
   readonly id: number;
   readonly code: string;
+  /** The host the link lives on; '' the default domain (DEFAULT_DOMAIN). */
+  readonly domain: string;
   readonly url: string;
   readonly title: string | null;
   readonly tags: readonly string[];

@@ -11,6 +11,7 @@ import { toOrphanVisitView, type OrphanVisitView } from './orphan-visit-view.js'
 export const NOT_FOR_ORPHANS: Readonly<Record<string, string>> = {
   tag: 'does not apply to orphan visits: they belong to no link',
   target: 'does not apply to orphan visits: nothing was redirected',
+  domain: 'does not apply to orphan visits: they belong to no link',
 };
 
 export interface OrphanPageRequest extends ClickRangeRequest {
@@ -24,7 +25,7 @@ export class OrphanQueryService {
   constructor(
     private readonly store: OrphanVisitStore,
     private readonly clock: Clock,
-    /** The host every link lives on (the `domain` dimension). */
+    /** The default domain's host (the base URL's): how the `domain` filter names it. */
     private readonly domain: string,
   ) {}
 

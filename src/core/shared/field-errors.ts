@@ -16,6 +16,16 @@ export class FieldErrors {
       return undefined;
     }
   }
+  /** `attempt` for a check that must wait (on storage). */
+  async attemptAsync<T>(check: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await check();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      this.errors.push(...error.errors);
+      return undefined;
+    }
+  }
   throwIfAny(): void {
     if (this.errors.length > 0) throw new ValidationError(this.errors);
   }

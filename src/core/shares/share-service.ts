@@ -5,6 +5,7 @@ import { randomBase62 } from '../shared/random-text.js';
 import { Signal } from '../shared/signal.js';
 import { checkExpiry } from '../links/link-input.js';
 import type { LinkService } from '../links/link-service.js';
+import type { LinkKey } from '../links/link-key.js';
 import type { Share, ShareStore } from './share.js';
 
 /** 32 base62 characters: about 190 random bits, far past guessing. */
@@ -22,20 +23,20 @@ export class ShareService {
     private readonly clock: Clock,
   ) {}
 
-  async create(code: string, input: { readonly expiresAt?: string | null | undefined }): Promise<Share> {
+  async create(key: LinkKey, input: { readonly expiresAt?: string | null | undefined }): Promise<Share> {
     const errors = new FieldErrors();
     const now = this.clock.now();
     const expiresAt = checkExpiry(input.expiresAt ?? null, now, errors, true);
     errors.throwIfAny();
-    const link = await this.links.find(code);
+    const link = await this.links.find(key);
     const share = { id: randomBase62(ID_LENGTH), linkId: link.id, createdAt: now, expiresAt };
     await this.shares.insert(share);
-    return { ...share, code: link.code };
+    return { ...share, code: link.code, domain: link.domain };
   }
 
   /** Every share (expired ones too, so they can be seen and removed), or those of one link. */
-  async list(code?: string): Promise<Share[]> {
-    return this.shares.list(code === undefined ? undefined : (await this.links.find(code)).id);
+  async list(key?: LinkKey): Promise<Share[]> {
+    return this.shares.list(key === undefined ? undefined : (await this.links.find(key)).id);
   }
 
   async revoke(id: string): Promise<void> {

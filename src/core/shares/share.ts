@@ -4,11 +4,13 @@ export interface Share {
   readonly linkId: number;
   /** The shared link's code (it follows the link; a share dies with its link). */
   readonly code: string;
+  /** The shared link's domain ('' the default). */
+  readonly domain: string;
   readonly createdAt: number;
   readonly expiresAt: number | null;
 }
 
-export type NewShare = Omit<Share, 'code'>;
+export type NewShare = Omit<Share, 'code' | 'domain'>;
 
 /** Storage port for shares. */
 export interface ShareStore {

@@ -12,6 +12,6 @@ export function toSharedClickView(view: ClickView): SharedClickView {
     id: view.id, code: view.code, at: view.at, country: view.country, region: view.region, city: view.city,
     browser: view.browser, os: view.os, device: view.device, bot: view.bot, referrerHost: view.referrerHost,
     language: view.language, utmSource: view.utmSource, utmMedium: view.utmMedium, utmCampaign: view.utmCampaign,
-    utmTerm: view.utmTerm, utmContent: view.utmContent, target: view.target,
+    utmTerm: view.utmTerm, utmContent: view.utmContent, target: view.target, domain: view.domain,
   };
 }

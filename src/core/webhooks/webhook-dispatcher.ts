@@ -147,7 +147,9 @@ export class WebhookDispatcher {
     const at = this.options.clock.now();
     let outcome: AttemptOutcome;
     try {
-      const payload = delivery.clicks ? clicksEventData(await this.store.clicksJson(delivery.webhookId, delivery.clicks)) : delivery.payload;
+      const payload = delivery.clicks
+        ? clicksEventData(await this.store.clicksJson(delivery.webhookId, delivery.clicks, new URL(this.options.baseUrl).host))
+        : delivery.payload;
       const body = eventBody(delivery.type, delivery.createdAt, payload, this.options.baseUrl);
       const headers = {
         'content-type': 'application/json',

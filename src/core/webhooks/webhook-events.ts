@@ -1,3 +1,4 @@
+import { DEFAULT_DOMAIN } from '../links/link-key.js';
 import type { Link } from '../links/link.js';
 import { toLinkView } from '../links/link-view.js';
 import type { WebhookEvent } from './webhook.js';
@@ -25,6 +26,7 @@ export function eventBody(type: WebhookEvent, createdAt: number, payload: string
   const timestamp = new Date(createdAt).toISOString();
   if (type === 'clicks.recorded') return `{"type":"${type}","timestamp":"${timestamp}","data":${payload}}`;
   const { hasPassword, ...link } = JSON.parse(payload) as LinkSnapshot;
-  const data = toLinkView({ ...link, passwordHash: hasPassword ? PASSWORD_SET : null }, baseUrl);
+  // Events stored before links had domains were on the default domain.
+  const data = toLinkView({ ...link, domain: link.domain ?? DEFAULT_DOMAIN, passwordHash: hasPassword ? PASSWORD_SET : null }, baseUrl);
   return JSON.stringify({ type, timestamp, data });
 }

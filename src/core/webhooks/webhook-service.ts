@@ -1,4 +1,5 @@
 import type { LinkService } from '../links/link-service.js';
+import { linkKey } from '../links/link-key.js';
 import { canonicalTargetUrl } from '../links/url-rules.js';
 import type { Clock } from '../shared/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
@@ -84,7 +85,7 @@ export class WebhookService {
     const found = new Map<number, { id: number; code: string }>();
     for (const [i, code] of codes.entries()) {
       try {
-        const link = await this.links.find(code);
+        const link = await this.links.find(linkKey(code));
         found.set(link.id, { id: link.id, code: link.code });
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;

@@ -114,9 +114,10 @@ export interface WebhookStore {
   clickIdsAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<number[]>;
   /**
    * The clicks of the webhook's links in `range`, in id order, each as the API's click list shows it
-   * (JSON), joined by commas: a clicks.recorded event's list, read as it is sent.
+   * (JSON; `defaultHost` the default domain's), joined by commas: a clicks.recorded event's list,
+   * read as it is sent.
    */
-  clicksJson(webhookId: string, range: ClickIdRange): Promise<string>;
+  clicksJson(webhookId: string, range: ClickIdRange, defaultHost: string): Promise<string>;
   /**
    * Moves the webhook's click cursor from `from` to `to` and stores `delivery` (if any), in one
    * transaction; false, with nothing written, when the cursor was no longer at `from`.

@@ -3,10 +3,12 @@ import { Type } from 'typebox';
 import { toLinkView } from '../../core/links/link-view.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { CodeParams, problems } from '../schemas/common.js';
+import { DomainQuery, linkKeyOf } from '../link-keys.js';
 import {
   BulkCodeResult, BulkCreateBody, BulkCreateResult, BulkDeleteBody, BulkUpdateBody, CreateLinkBody, LinkPage, ListLinksQuery, UpdateLinkBody,
 } from '../schemas/link-schemas.js';
 import type { CreateLinkInput } from '../../core/links/link-input.js';
+import type { LinkKey } from '../../core/links/link-key.js';
 import { DomainError, ValidationError } from '../../core/shared/errors.js';
 import { domainProblem, type Problem } from '../problem.js';
 import { bodyChecker } from '../validation.js';
@@ -19,7 +21,8 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
     schema: { tags, summary: 'Shorten a URL', body: CreateLinkBody, response: { 201: Type.Ref('Link'), ...problems(400, 401, 403, 409, 413, 415, 422) } },
   }, async (request, reply) => {
     const link = await lp.links.create(request.body);
-    return reply.code(201).header('location', `/api/links/${link.code}`).send(view(link));
+    const query = link.domain === '' ? '' : `?domain=${encodeURIComponent(link.domain)}`;
+    return reply.code(201).header('location', `/api/links/${link.code}${query}`).send(view(link));
   });
 
   // Each item is checked as POST /api/links checks its body, and created or refused on its own.
@@ -51,11 +54,11 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   });
 
   /** Runs `change` for each code on its own: its result, or the problem that refused it. */
-  async function eachCode<T>(codes: readonly string[], change: (code: string) => Promise<T>): Promise<({ code: string } & (T | { error: Problem }))[]> {
+  async function eachCode<T>(codes: readonly string[], domain: string | undefined, change: (key: LinkKey) => Promise<T>): Promise<({ code: string } & (T | { error: Problem }))[]> {
     const results: ({ code: string } & (T | { error: Problem }))[] = [];
     for (const code of codes) {
       try {
-        results.push({ code, ...(await change(code)) });
+        results.push({ code, ...(await change(linkKeyOf(lp.domains, code, domain))) });
       } catch (error) {
         if (!(error instanceof DomainError) || error.kind === 'unavailable') throw error;
         results.push({ code, error: domainProblem(error) });
@@ -73,13 +76,13 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   }, async (request) => {
     const { addTags, removeTags, ...changes } = request.body.changes;
     return {
-      results: await eachCode(request.body.codes, async (code) => {
+      results: await eachCode(request.body.codes, request.body.domain, async (key) => {
         let tagsNow = changes.tags;
         if (addTags !== undefined || removeTags !== undefined) {
-          const current = changes.tags ?? (await lp.links.find(code)).tags;
+          const current = changes.tags ?? (await lp.links.find(key)).tags;
           tagsNow = [...new Set([...current, ...(addTags ?? [])])].filter((tag) => !(removeTags ?? []).includes(tag));
         }
-        return { link: view(await lp.links.update(code, { ...changes, ...(tagsNow !== undefined && { tags: tagsNow }) })) };
+        return { link: view(await lp.links.update(key, { ...changes, ...(tagsNow !== undefined && { tags: tagsNow }) })) };
       }),
     };
   });
@@ -91,8 +94,8 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
       body: BulkDeleteBody, response: { 200: BulkCodeResult, ...problems(400, 401, 403, 413, 415, 422) },
     },
   }, async (request) => ({
-    results: await eachCode(request.body.codes, async (code) => {
-      await lp.links.delete(code);
+    results: await eachCode(request.body.codes, request.body.domain, async (key) => {
+      await lp.links.delete(key);
       return { deleted: true as const };
     }),
   }));
@@ -100,23 +103,26 @@ export const linkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (a
   app.get('/api/links', {
     schema: { tags, summary: 'List links', querystring: ListLinksQuery, response: { 200: LinkPage, ...problems(400, 401, 422) } },
   }, async (request) => {
-    const { limit, cursor, q, tag, sort } = request.query;
-    const page = await lp.links.list({ limit, cursor, search: q, tag, sort });
+    const { limit, cursor, q, tag, sort, domain } = request.query;
+    const page = await lp.links.list({ limit, cursor, search: q, tag, sort, domain });
     return { items: page.items.map(view), nextCursor: page.nextCursor };
   });
 
   app.get('/api/links/:code', {
-    schema: { tags, summary: 'Read a link', params: CodeParams, response: { 200: Type.Ref('Link'), ...problems(401, 404, 422) } },
-  }, async (request) => view(await lp.links.get(request.params.code)));
+    schema: { tags, summary: 'Read a link', params: CodeParams, querystring: DomainQuery, response: { 200: Type.Ref('Link'), ...problems(401, 404, 422) } },
+  }, async (request) => view(await lp.links.get(linkKeyOf(lp.domains, request.params.code, request.query.domain))));
 
   app.patch('/api/links/:code', {
-    schema: { tags, summary: 'Change a link', params: CodeParams, body: UpdateLinkBody, response: { 200: Type.Ref('Link'), ...problems(400, 401, 403, 404, 413, 415, 422) } },
-  }, async (request) => view(await lp.links.update(request.params.code, request.body)));
+    schema: {
+      tags, summary: 'Change a link', params: CodeParams, querystring: DomainQuery, body: UpdateLinkBody,
+      response: { 200: Type.Ref('Link'), ...problems(400, 401, 403, 404, 413, 415, 422) },
+    },
+  }, async (request) => view(await lp.links.update(linkKeyOf(lp.domains, request.params.code, request.query.domain), request.body)));
 
   app.delete('/api/links/:code', {
-    schema: { tags, summary: 'Delete a link and its clicks', params: CodeParams, response: { 204: Type.Null(), ...problems(401, 403, 404, 422) } },
+    schema: { tags, summary: 'Delete a link and its clicks', params: CodeParams, querystring: DomainQuery, response: { 204: Type.Null(), ...problems(401, 403, 404, 422) } },
   }, async (request, reply) => {
-    await lp.links.delete(request.params.code);
+    await lp.links.delete(linkKeyOf(lp.domains, request.params.code, request.query.domain));
     return reply.code(204).send(null);
   });
 };

@@ -12,21 +12,32 @@ import type { HttpMetrics } from '../metrics.js';
 import { previewPage } from '../preview-page.js';
 import { isSocialCrawler } from '../../core/links/social-crawlers.js';
 import { followLink, forwardedQuery } from '../redirect-request.js';
+import { linkKey } from '../../core/links/link-key.js';
+import { shortUrlOf } from '../../core/links/link-view.js';
+import { markOrphanRedirect } from '../orphan-visits.js';
 
 // Paths are not validated: whatever a path holds that is not a code is a 404, like any unknown code.
 type Params = { Params: { code: string } };
 
 export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics: HttpMetrics; throttles: GuessThrottles }> = async (app, { lp, metrics, throttles }) => {
   /**
-   * The link of a code, or where to send the visitor instead (the fallback URL of a link that may not
-   * redirect); a code that names no link counts as a guess of the client's.
+   * The link of a code on the request's domain, or where to send the visitor instead (the fallback URL
+   * of a link that may not redirect, the domain's not-found redirect); a code that names no link counts
+   * as a guess of the client's.
    */
   async function resolve(request: FastifyRequest, code: string): Promise<Link | { readonly fallbackUrl: string }> {
     throttles.codes.check(request.ip);
+    const host = lp.domains.forRequestHost(request.headers.host);
     try {
-      return await lp.links.resolve(code);
+      return await lp.links.resolve(linkKey(code, host.domain));
     } catch (error) {
-      if (error instanceof NotFoundError) throttles.codes.failed(request.ip);
+      if (error instanceof NotFoundError) {
+        throttles.codes.failed(request.ip);
+        if (host.notFoundRedirect !== null && request.method === 'GET') {
+          markOrphanRedirect(request);
+          return { fallbackUrl: host.notFoundRedirect };
+        }
+      }
       if (error instanceof GoneError && error.fallbackUrl !== null) return { fallbackUrl: error.fallbackUrl };
       throw error;
     }
@@ -51,6 +62,14 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
     return reply.code(status).header('location', location).header('cache-control', 'private, no-store').send();
   }
 
+  // A domain's root: its base URL redirect, recorded as an orphan visit; else a 404 like any unknown path.
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    const { baseUrlRedirect } = lp.domains.forRequestHost(request.headers.host);
+    if (baseUrlRedirect === null) return reply.callNotFound();
+    markOrphanRedirect(request);
+    return fallback(reply, baseUrlRedirect);
+  });
+
   // Redirects mostly leave by the fast path; what reaches this route gets the pages' security headers.
   app.get<Params>('/:code', {
     schema: { hide: true },
@@ -62,7 +81,7 @@ export const redirectRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; metrics:
       // A click like any other (a bot's): its card is the preview, not the target's.
       const target = await followLink(lp, metrics, link, request);
       return reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
-        .send(previewPage(link.preview, `${lp.config.baseUrl}/${link.code}`, target));
+        .send(previewPage(link.preview, shortUrlOf(link, lp.config.baseUrl), target));
     }
     return redirect(request, reply, link, link.redirectType);
   });

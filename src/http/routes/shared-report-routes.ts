@@ -11,6 +11,7 @@ import { problems } from '../schemas/common.js';
 import { ShareParams } from '../schemas/share-schemas.js';
 import { StatsQuery } from '../schemas/stats-schemas.js';
 import { RESUME_HELP } from './live-routes.js';
+import { linkKey } from '../../core/links/link-key.js';
 
 // Another node's revocation, or the link's deletion, reaches an open stream within this.
 const RECHECK_MS = 5000;
@@ -31,7 +32,7 @@ export const sharedReportRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = 
     },
   }, async (request) => {
     const share = await lp.shares.open(request.params.id);
-    return lp.stats.forLink(share.code, request.query);
+    return lp.stats.forLink(linkKey(share.code, share.domain), request.query);
   });
 
   app.get('/share/:id/live', {
@@ -45,13 +46,13 @@ export const sharedReportRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = 
     const share = await lp.shares.open(request.params.id);
     const resumeAfter = lastEventId(request);
     const wanted = lp.clickQueries.liveFilter(request.query);
-    const link = await lp.links.find(share.code);
+    const link = await lp.links.find(linkKey(share.code, share.domain));
     const missed = resumeAfter === undefined ? undefined : lp.clickQueries.missed(resumeAfter, link.id);
     streams.serve(request, reply, {
       missed,
       holder: `share:${share.id}`,
-      view: (event) => toSharedClickView(toClickView(event.click, event.code)),
-      wanted: (event) => event.click.linkId === link.id && wanted(event.click, link.tags),
+      view: (event) => toSharedClickView(toClickView(event.click, event.code, lp.domains.hostOf(event.domain))),
+      wanted: (event) => event.click.linkId === link.id && wanted(event.click, link),
       until: (end) => whileOpen(lp, share, end),
     });
   });

@@ -7,7 +7,7 @@ import { problems, TimeParam } from '../schemas/common.js';
 const MAX_CODES = 100;
 
 const SparklineQuery = Type.Object({
-  codes: Type.String({ maxLength: 20_000, description: `Comma-separated link codes, at most ${MAX_CODES}` }),
+  codes: Type.String({ maxLength: 20_000, description: `Comma-separated link codes, at most ${MAX_CODES}; host/code for a link on another domain than the default` }),
   from: TimeParam,
   tz: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone of the days', examples: ['Europe/Berlin'] })),
 });
@@ -15,6 +15,7 @@ const SparklineQuery = Type.Object({
 const Sparklines = Type.Object({
   items: Type.Array(Type.Object({
     code: Type.String(),
+    domain: Type.String({ description: 'The host the link lives on' }),
     clicks: Type.Array(Type.Integer(), { description: 'Clicks per day from `from` to now, oldest first' }),
   }), { description: 'In the order asked; an unknown code is left out' }),
 });
@@ -28,10 +29,14 @@ export const sparklineRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = asy
     const codes = [...new Set(request.query.codes.split(',').map((c) => c.trim()).filter((c) => c !== ''))];
     if (codes.length > MAX_CODES) throw ValidationError.field('codes', `at most ${MAX_CODES} codes`);
     const items = [];
-    for (const code of codes) {
+    for (const entry of codes) {
+      // A code has no '/': before one is the host.
+      const slash = entry.indexOf('/');
+      const code = entry.slice(slash + 1);
       try {
-        const report = await lp.stats.forLink(code, { from, tz, interval: 'day', limit: 1 });
-        items.push({ code: report.code ?? code, clicks: report.timeseries.map((b) => b.clicks) });
+        const key = lp.domains.key(code, slash === -1 ? undefined : entry.slice(0, slash));
+        const report = await lp.stats.forLink(key, { from, tz, interval: 'day', limit: 1 });
+        items.push({ code: report.code ?? code, domain: lp.domains.hostOf(key.domain), clicks: report.timeseries.map((b) => b.clicks) });
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }

@@ -25,6 +25,7 @@ export const ClickSchema = Type.Object({
   region: Nullable(Type.String({ description: 'ISO 3166-2, where the GeoIP database has it' })),
   city: Nullable(Type.String()),
   target: Nullable(Type.String({ description: 'The URL the visitor was sent to, without the forwarded query' })),
+  domain: Type.String({ description: 'The host the click\'s link lives on' }),
 }, { $id: 'Click' });
 
 export const ClickPageQuery = Type.Object({

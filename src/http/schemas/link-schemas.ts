@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Cursor, Nullable, ProblemSchema } from './common.js';
+import { DomainParam } from '../link-keys.js';
 
 const RedirectType = Type.Union([Type.Literal(301), Type.Literal(302), Type.Literal(307), Type.Literal(308)]);
 const PreviewBody = Type.Object({
@@ -28,7 +29,8 @@ const Variants = Type.Array(VariantBody, { maxItems: 20, description: 'An A/B sp
 const Tags = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 });
 
 export const LinkSchema = Type.Object({
-  code: Type.String(),
+  code: Type.String({ description: 'Unique on its domain' }),
+  domain: Type.String({ description: 'The host the link lives on' }),
   shortUrl: Type.String(),
   url: Type.String(),
   title: Nullable(Type.String()),
@@ -51,6 +53,7 @@ export const LinkSchema = Type.Object({
 export const CreateLinkBody = Type.Object({
   url: Type.String({ maxLength: 10_000 }),
   code: Type.Optional(Type.String({ maxLength: 200 })),
+  domain: Type.Optional(Type.String({ maxLength: 300, description: 'A host added by POST /api/domains; none: the default domain (the base URL\'s host)' })),
   title: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   tags: Type.Optional(Tags),
   expiresAt: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
@@ -92,6 +95,7 @@ export const ListLinksQuery = Type.Object({
   cursor: Type.Optional(Cursor),
   q: Type.Optional(Type.String({ maxLength: 200 })),
   tag: Type.Optional(Type.String({ maxLength: 200 })),
+  domain: Type.Optional({ ...DomainParam, description: 'Links on this host only; none: every domain' }),
   sort: Type.Union([Type.Literal('created'), Type.Literal('clicks')], { default: 'created' }),
 });
 
@@ -114,6 +118,7 @@ const BulkCodes = Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, max
 
 export const BulkUpdateBody = Type.Object({
   codes: BulkCodes,
+  domain: Type.Optional(DomainParam),
   changes: Type.Object({
     ...UpdateLinkBody.properties,
     addTags: Type.Optional(Tags),
@@ -121,7 +126,7 @@ export const BulkUpdateBody = Type.Object({
   }, { additionalProperties: false, description: 'What PATCH /api/links/{code} takes, and tags to add or remove' }),
 }, { additionalProperties: false });
 
-export const BulkDeleteBody = Type.Object({ codes: BulkCodes }, { additionalProperties: false });
+export const BulkDeleteBody = Type.Object({ codes: BulkCodes, domain: Type.Optional(DomainParam) }, { additionalProperties: false });
 
 export const BulkCodeResult = Type.Object({
   results: Type.Array(Type.Union([

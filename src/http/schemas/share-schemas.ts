@@ -1,3 +1,4 @@
+import { DomainParam } from '../link-keys.js';
 import { Type } from 'typebox';
 import { ClickSchema } from './click-schemas.js';
 import { Nullable } from './common.js';
@@ -6,6 +7,7 @@ export const ShareSchema = Type.Object({
   id: Type.String({ description: 'Random and unguessable (about 190 bits): whoever has it can read the report' }),
   url: Type.String({ description: 'The read-only report page; it needs no API key' }),
   linkCode: Type.String(),
+  linkDomain: Type.String({ description: 'The host the shared link lives on' }),
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Nullable(Type.String({ format: 'date-time' })),
 }, { $id: 'Share' });
@@ -15,7 +17,10 @@ export const CreateShareBody = Type.Object({
 }, { additionalProperties: false });
 
 export const ShareParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
-export const ShareListQuery = Type.Object({ code: Type.Optional(Type.String({ maxLength: 200, description: 'Only the shares of this link' })) });
+export const ShareListQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 200, description: 'Only the shares of this link' })),
+  domain: Type.Optional(DomainParam),
+});
 
 const PRIVATE_FIELDS = new Set(['ip', 'userAgent', 'visitorId', 'referrer']);
 

@@ -39,7 +39,7 @@ export const StatsSchema = Type.Object({
   ...Object.fromEntries(DIMENSIONS.map((d) => [d, KeyCounts])) as Record<(typeof DIMENSIONS)[number], typeof KeyCounts>,
   domains: Type.Optional(KeyCounts),
   tags: Type.Optional(KeyCounts),
-  topLinks: Type.Optional(Type.Array(Type.Object({ code: Type.String(), clicks: Type.Integer() }))),
+  topLinks: Type.Optional(Type.Array(Type.Object({ code: Type.String(), domain: Type.String({ description: 'The host the link lives on' }), clicks: Type.Integer() }))),
   previous: Type.Optional(Type.Object({
     from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }), totals: Totals, timeseries: Timeseries,
   }, { description: 'With compare: the earlier period, with the same filters' })),

@@ -1,3 +1,5 @@
+import { DEFAULT_DOMAIN } from '../../core/links/link-key.js';
+import { shortUrlOf } from '../../core/links/link-view.js';
 import type { Click } from '../../core/clicks/click.js';
 import type { CreateLinkInput, UpdateLinkInput } from '../../core/links/link-input.js';
 import type { Link } from '../../core/links/link.js';
@@ -18,19 +20,21 @@ export interface VisitsSummary {
   bots: number;
 }
 
+const SHLINK_DEFAULT_DOMAIN = 'DEFAULT';
+
 export const visitsSummary = (total: number, bots: number): VisitsSummary => ({ total, nonBots: total - bots, bots });
 
 export function toShortUrl(link: Link, botClicks: number, baseUrl: string) {
   return {
     shortCode: link.code,
-    shortUrl: `${baseUrl}/${link.code}`,
+    shortUrl: shortUrlOf(link, baseUrl),
     longUrl: link.url,
     dateCreated: shlinkDate(link.createdAt),
     visitsSummary: visitsSummary(link.clicks, botClicks),
     tags: [...link.tags],
     meta: { validSince: null, validUntil: link.expiresAt === null ? null : shlinkDate(link.expiresAt), maxVisits: link.maxClicks },
-    // Every link lives on the default domain, which Shlink calls null.
-    domain: null,
+    // Shlink calls the default domain null.
+    domain: link.domain === DEFAULT_DOMAIN ? null : link.domain,
     title: link.title,
     crawlable: false,
     forwardQuery: true,
@@ -140,7 +144,7 @@ export interface ShlinkCreate extends ShlinkEdit {
 }
 
 /** What LinkPulse cannot do as asked: a start date, crawling rules, a query that is not forwarded. */
-function unsupported(body: ShlinkCreate | ShlinkEdit, defaultDomain: string): string[] {
+function unsupported(body: ShlinkCreate | ShlinkEdit): string[] {
   const create = body as Partial<ShlinkCreate>;
   return [
     ...(body.validSince != null ? ['validSince'] : []),
@@ -148,16 +152,21 @@ function unsupported(body: ShlinkCreate | ShlinkEdit, defaultDomain: string): st
     ...(body.forwardQuery === false ? ['forwardQuery'] : []),
     ...(create.findIfExists === true ? ['findIfExists'] : []),
     ...(create.pathPrefix ? ['pathPrefix'] : []),
-    ...(create.domain !== undefined && create.domain !== defaultDomain ? ['domain'] : []),
   ];
 }
 
-export function createInput(body: ShlinkCreate, defaultDomain: string): CreateLinkInput {
-  const refused = unsupported(body, defaultDomain);
+/** A Shlink client's domain: its host, or none for the default (Shlink also spells it DEFAULT). */
+export function shlinkDomain(domain: string | undefined): string | undefined {
+  return domain === SHLINK_DEFAULT_DOMAIN ? undefined : domain;
+}
+
+export function createInput(body: ShlinkCreate): CreateLinkInput {
+  const refused = unsupported(body);
   if (refused.length > 0) throw new ShlinkError(shlinkProblems.invalidData(refused, `LinkPulse does not support ${refused.join(', ')} as given`));
   return {
     url: body.longUrl,
     ...(body.customSlug !== undefined && { code: body.customSlug }),
+    ...(shlinkDomain(body.domain) !== undefined && { domain: body.domain }),
     ...(body.title != null && { title: body.title }),
     ...(body.tags !== undefined && { tags: body.tags }),
     ...(body.validUntil != null && { expiresAt: body.validUntil }),
@@ -165,8 +174,8 @@ export function createInput(body: ShlinkCreate, defaultDomain: string): CreateLi
   };
 }
 
-export function editInput(body: ShlinkEdit, defaultDomain: string): UpdateLinkInput {
-  const refused = unsupported(body, defaultDomain);
+export function editInput(body: ShlinkEdit): UpdateLinkInput {
+  const refused = unsupported(body);
   if (refused.length > 0) throw new ShlinkError(shlinkProblems.invalidData(refused, `LinkPulse does not support ${refused.join(', ')} as given`));
   return {
     ...(body.longUrl !== undefined && { url: body.longUrl }),

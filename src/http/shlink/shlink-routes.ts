@@ -5,12 +5,14 @@ import { Type } from 'typebox';
 import type { LinkPulse } from '../../composition-root.js';
 import { ApiKeyService } from '../../core/keys/api-key-service.js';
 import type { Link } from '../../core/links/link.js';
-import { ConflictError, DomainError, NotFoundError, UnauthorizedError } from '../../core/shared/errors.js';
+import { ConflictError, DomainError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/shared/errors.js';
+import type { LinkKey } from '../../core/links/link-key.js';
+import { shortUrlOf } from '../../core/links/link-view.js';
 import type { GuessThrottle } from '../guess-throttle.js';
 import { TooManyRequestsError } from '../too-many-requests.js';
 import { fieldErrorsOf } from '../validation-messages.js';
 import {
-  createInput, editInput, linkOrderOf, orphanTypeOf, pageWindow, pagination, toOrphanVisit, toShortUrl, toVisit, visitsSummary,
+  createInput, editInput, linkOrderOf, shlinkDomain, orphanTypeOf, pageWindow, pagination, toOrphanVisit, toShortUrl, toVisit, visitsSummary,
 } from './shlink-mapping.js';
 import { ShlinkError, shlinkField, shlinkProblemOf, shlinkProblems, type ShlinkProblem } from './shlink-problem.js';
 import {
@@ -39,7 +41,6 @@ declare module 'fastify' {
  */
 export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: GuessThrottle }> = async (app, { lp, guesses }) => {
   const baseUrl = lp.config.baseUrl;
-  const defaultDomain = new URL(baseUrl).host;
   const tags = ['Shlink-compatible API'];
 
   app.addHook('onRequest', async (request) => {
@@ -95,14 +96,14 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
     return reply.code(404).type('application/problem+json').send(shlinkProblems.notFound(`${request.method} ${path} is not part of the Shlink-compatible API`));
   });
 
-  /** Runs `read` for a short code, answering Shlink's "short URL not found" when it names no link. */
-  async function forShortCode<T>(shortCode: string, domain: string | undefined, read: () => Promise<T>): Promise<T> {
-    const otherDomain = domain !== undefined && domain !== 'DEFAULT' && domain !== defaultDomain;
-    if (otherDomain) throw new ShlinkError(shlinkProblems.shortUrlNotFound(shortCode, domain));
+  /** Runs `read` for a short code on a domain, answering Shlink's "short URL not found" when they name no link. */
+  async function forShortCode<T>(shortCode: string, domain: string | undefined, read: (key: LinkKey) => Promise<T>): Promise<T> {
     try {
-      return await read();
+      return await read(lp.domains.key(shortCode, shlinkDomain(domain)));
     } catch (error) {
-      if (error instanceof NotFoundError) throw new ShlinkError(shlinkProblems.shortUrlNotFound(shortCode, domain));
+      if (error instanceof NotFoundError || (error instanceof ValidationError && error.errors.some((e) => e.field === 'domain'))) {
+        throw new ShlinkError(shlinkProblems.shortUrlNotFound(shortCode, domain));
+      }
       throw error;
     }
   }
@@ -119,9 +120,9 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
     const q = request.query;
     const window = pageWindow(q.page, q.itemsPerPage, SHORT_URLS_PER_PAGE, MOST_SHORT_URLS);
     const tagList = q['tags[]'] === undefined ? [] : [q['tags[]']].flat();
-    const otherDomain = q.domain !== undefined && q.domain !== 'DEFAULT' && q.domain !== defaultDomain;
-    const { items, total } = otherDomain ? { items: [], total: 0 } : await lp.links.listPage({
-      offset: window.offset, limit: window.limit, search: q.searchTerm, tags: tagList, allTags: q.tagsMode === 'all', ...linkOrderOf(q.orderBy),
+    const domain = q.domain === undefined ? undefined : lp.domains.storedDomain(shlinkDomain(q.domain));
+    const { items, total } = await lp.links.listPage({
+      offset: window.offset, limit: window.limit, search: q.searchTerm, tags: tagList, allTags: q.tagsMode === 'all', domain, ...linkOrderOf(q.orderBy),
     });
     return { shortUrls: { data: await shortUrls(items), pagination: pagination(window.page, window.limit, items.length, total) } };
   });
@@ -130,7 +131,7 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
     schema: { tags, summary: 'Create a short URL (Shlink)', body: CreateShortUrlBody, response: { 200: Type.Ref('ShlinkShortUrl'), ...problems(400, 401, 403) } },
   }, async (request) => {
     try {
-      return await shortUrl(await lp.links.create(createInput(request.body, defaultDomain)));
+      return await shortUrl(await lp.links.create(createInput(request.body)));
     } catch (error) {
       if (error instanceof ConflictError && error.field === 'code' && request.body.customSlug !== undefined) {
         throw new ShlinkError(shlinkProblems.nonUniqueSlug(request.body.customSlug));
@@ -141,7 +142,7 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
 
   app.get('/v3/short-urls/:shortCode', {
     schema: { tags, summary: 'Read a short URL (Shlink)', params: ShortCodeParams, querystring: DomainQuery, response: { 200: Type.Ref('ShlinkShortUrl'), ...problems(400, 401, 404) } },
-  }, async (request) => forShortCode(request.params.shortCode, request.query.domain, async () => shortUrl(await lp.links.get(request.params.shortCode))));
+  }, async (request) => forShortCode(request.params.shortCode, request.query.domain, async (key) => shortUrl(await lp.links.get(key))));
 
   app.patch('/v3/short-urls/:shortCode', {
     schema: {
@@ -149,12 +150,12 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
       response: { 200: Type.Ref('ShlinkShortUrl'), ...problems(400, 401, 403, 404) },
     },
   }, async (request) => forShortCode(request.params.shortCode, request.query.domain,
-    async () => shortUrl(await lp.links.update(request.params.shortCode, editInput(request.body, defaultDomain)))));
+    async (key) => shortUrl(await lp.links.update(key, editInput(request.body)))));
 
   app.delete('/v3/short-urls/:shortCode', {
     schema: { tags, summary: 'Delete a short URL and its visits (Shlink)', params: ShortCodeParams, querystring: DomainQuery, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
   }, async (request, reply) => {
-    await forShortCode(request.params.shortCode, request.query.domain, () => lp.links.delete(request.params.shortCode));
+    await forShortCode(request.params.shortCode, request.query.domain, (key) => lp.links.delete(key));
     return reply.code(204).send(null);
   });
 
@@ -166,16 +167,16 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
     const window = pageWindow(q.page, q.itemsPerPage, MOST_VISITS, MOST_VISITS);
     const bots = q.excludeBots === 'true' ? 'exclude' : 'include';
     const range = { from: q.startDate, to: q.endDate, bots };
-    return forShortCode(shortCode, q.domain, async () => {
-      const { link, items } = await lp.clickQueries.numberedPage(shortCode, { ...range, offset: window.offset, limit: window.limit });
+    return forShortCode(shortCode, q.domain, async (key) => {
+      const { link, items } = await lp.clickQueries.numberedPage(key, { ...range, offset: window.offset, limit: window.limit });
       let total: number;
       if (q.startDate === undefined && q.endDate === undefined) {
-        const exact = await lp.links.get(shortCode);
+        const exact = await lp.links.get(key);
         total = exact.clicks - (bots === 'exclude' ? (await lp.links.botClicks([exact])).get(exact.id) ?? 0 : 0);
       } else {
-        total = (await lp.stats.forLink(shortCode, { from: q.startDate ?? EVER, to: q.endDate, bots, interval: 'month' })).totals.clicks;
+        total = (await lp.stats.forLink(key, { from: q.startDate ?? EVER, to: q.endDate, bots, interval: 'month' })).totals.clicks;
       }
-      const short = `${baseUrl}/${link.code}`;
+      const short = shortUrlOf(link, baseUrl);
       return { visits: { data: items.map((click) => toVisit(click, short)), pagination: pagination(window.page, window.limit, items.length, total) } };
     });
   });
@@ -216,10 +217,14 @@ export const shlinkRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse; guesses: G
   });
 
   app.get('/v3/domains', {
-    schema: { tags, summary: 'The domains: LinkPulse has one, the base URL\'s (Shlink)', response: { 200: DomainList, ...problems(401) } },
+    schema: { tags, summary: 'The domains, the default (the base URL\'s host) first (Shlink)', response: { 200: DomainList, ...problems(401) } },
   }, async () => {
-    const redirects = { baseUrlRedirect: null, regular404Redirect: null, invalidShortUrlRedirect: null };
-    return { domains: { data: [{ domain: defaultDomain, isDefault: true, redirects }], defaultRedirects: redirects } };
+    // A domain's not-found redirect is what Shlink calls its invalid short URL redirect.
+    const redirectsOf = (d: { baseUrlRedirect: string | null; notFoundRedirect: string | null }) =>
+      ({ baseUrlRedirect: d.baseUrlRedirect, regular404Redirect: null, invalidShortUrlRedirect: d.notFoundRedirect });
+    const domains = await lp.domains.list();
+    const defaultRedirects = redirectsOf(domains[0] ?? { baseUrlRedirect: null, notFoundRedirect: null });
+    return { domains: { data: domains.map((d) => ({ domain: d.host, isDefault: d.isDefault, redirects: redirectsOf(d) })), defaultRedirects } };
   });
 
   const health = async (_request: FastifyRequest, reply: FastifyReply) => {

@@ -16,6 +16,7 @@ import { webhooks } from './2026-12-03T0100-webhooks.js';
 import { clickImportKeys } from './2026-12-03T0200-click-import-keys.js';
 import { orphanVisits } from './2026-12-03T0300-orphan-visits.js';
 import { webhookClickRanges } from './2026-12-03T0400-webhook-click-ranges.js';
+import { customDomains } from './2026-12-04T0000-custom-domains.js';
 
 /**
  * Migrations are frozen in time: never edit one that has shipped, add a new one.
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, (dialect: SqlDialect) => Migration> = {
   '2026-12-03T0200-click-import-keys': clickImportKeys,
   '2026-12-03T0300-orphan-visits': orphanVisits,
   '2026-12-03T0400-webhook-click-ranges': webhookClickRanges,
+  '2026-12-04T0000-custom-domains': customDomains,
 };
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

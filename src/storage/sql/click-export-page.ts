@@ -1,14 +1,14 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { DAY_MS } from '../../core/analytics/rollup.js';
 import { csvCell } from '../../core/clicks/click-csv.js';
-import type { ClickPageQuery, ClickTextPage, ExportFormat } from '../../core/clicks/click-store.js';
+import type { ClickPageQuery, ClickTextPage, ExportedLink, ExportFormat } from '../../core/clicks/click-store.js';
 import { CLICK_COLUMNS } from '../../core/clicks/click-view.js';
 import type { Database, SqlDialect } from '../schema.js';
 import { hasFilters } from '../../core/analytics/filters.js';
 import { filterCondition } from './click-filter-sql.js';
 import { olderThan } from './keyset.js';
 
-// A row's columns after id, code and at, in CLICK_COLUMNS' order.
+// A row's columns after id, code and at, in CLICK_COLUMNS' order; the link's domain follows them.
 const ROW_COLUMNS = [
   'ip', 'country', 'browser', 'os', 'device', 'bot', 'referrer', 'referrer_host', 'language', 'user_agent', 'visitor_id',
   'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'region', 'city', 'target',
@@ -29,7 +29,7 @@ export async function clickExportPage(
   kind: SqlDialect,
   reads: Kysely<Database>,
   query: ClickPageQuery & { readonly linkId: number },
-  code: string,
+  link: ExportedLink,
   format: ExportFormat,
 ): Promise<ClickTextPage> {
   const { linkId, before, limit } = query;
@@ -56,7 +56,7 @@ export async function clickExportPage(
   const recent = (columns: RawBuilder<unknown>) => sql`select ${columns} from clicks c where ${past(sql`${watermark}`)}
     order by +c.at desc, c.id desc limit ${limit}`;
   const line = format === 'csv' ? csvLine : ndjsonLine;
-  const withLine = sql`c.id, c.at, ${line(kind, code, { from: query.from, newest })} as line`;
+  const withLine = sql`c.id, c.at, ${line(kind, link, { from: query.from, newest })} as line`;
   const source = !found
     ? sql`(${rolled(withLine)}) p`
     : sql`(select * from (select * from (${rolled(withLine)}) r union all select * from (${recent(withLine)}) t) u order by at desc, id desc limit ${limit}) p`;
@@ -83,7 +83,7 @@ export async function clickExportPage(
 export type PageTimes = { readonly from: number; readonly newest: number };
 
 /** click-csv.ts's row (CLICK_COLUMNS, csvCell's quoting and formula guard) as a SQL expression. */
-function csvLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<string> {
+function csvLine(kind: SqlDialect, { code, domain }: ExportedLink, times: PageTimes): RawBuilder<string> {
   const guarded = (column: string) => {
     const value = sql.ref(`c.${column}`);
     const first = kind === 'postgres' ? sql`ascii(${value})` : sql`unicode(${value})`;
@@ -92,45 +92,50 @@ function csvLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<s
     return sql`case when ${first} < 65 and ${first} in (${FORMULA_STARTS}) then '''' || ${value} else ${value} end`;
   };
   const codeCell = csvCell(code);
+  const domainEnd = `,${csvCell(domain)}\r\n`;
   if (kind === 'sqlite') {
     // One printf a row: %w doubles the quotes; %w of NULL would print "(NULL)".
     const cells = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_TEXT : sql`coalesce(${guarded(column)}, '')`));
     const time = sqliteTime(times);
-    const format = `"%d",%s,"${time.format}",${ROW_COLUMNS.map((column) => (column === 'bot' ? '"%s"' : '"%w"')).join(',')}\r\n`;
-    return sql<string>`printf(${format}, c.id, ${codeCell}, ${time.args}, ${sql.join(cells)})`;
+    const format = `"%d",%s,"${time.format}",${ROW_COLUMNS.map((column) => (column === 'bot' ? '"%s"' : '"%w"')).join(',')}%s`;
+    return sql<string>`printf(${format}, c.id, ${codeCell}, ${time.args}, ${sql.join(cells)}, ${domainEnd})`;
   }
   const cells = ROW_COLUMNS.map((column) => (column === 'bot'
     ? sql`'"' || ${BOT_TEXT} || '"'`
     : sql`coalesce('"' || replace(${guarded(column)}, '"', '""') || '"', '""')`));
-  return sql<string>`'"' || c.id || '",' || cast(${codeCell} as text) || ',"' || ${POSTGRES_TIME} || '",' || ${sql.join(cells, sql` || ',' || `)} || chr(13) || chr(10)`;
+  return sql<string>`'"' || c.id || '",' || cast(${codeCell} as text) || ',"' || ${POSTGRES_TIME} || '",' || ${sql.join(cells, sql` || ',' || `)} || cast(${domainEnd} as text)`;
 }
 
-/** `JSON.stringify(toClickView(click, code))` and a newline, as a SQL expression. */
-function ndjsonLine(kind: SqlDialect, code: string, times: PageTimes): RawBuilder<string> {
-  return clickJson(kind, code, times, '\n');
+/** `JSON.stringify(toClickView(click, code, domain))` and a newline, as a SQL expression. */
+function ndjsonLine(kind: SqlDialect, link: ExportedLink, times: PageTimes): RawBuilder<string> {
+  return clickJson(kind, link, times, '\n');
 }
 
-/**
- * `JSON.stringify(toClickView(click, code))` and `end`, as a SQL expression over the clicks `c`;
- * `code` is the link's code, or an expression giving it a row at a time (clicks of several links).
- */
-export function clickJson(kind: SqlDialect, code: string | RawBuilder<string>, times: PageTimes, end = ''): RawBuilder<string> {
+/** A link's code and host: given, or expressions giving them a row at a time (clicks of several links). */
+export interface LinkText {
+  readonly code: string | RawBuilder<string>;
+  readonly domain: string | RawBuilder<string>;
+}
+
+/** `JSON.stringify(toClickView(click, code, domain))` and `end`, as a SQL expression over the clicks `c`. */
+export function clickJson(kind: SqlDialect, { code, domain }: LinkText, times: PageTimes, end = ''): RawBuilder<string> {
   // Both databases escape a string as JSON.stringify does (quote, backslash, \b \f \n \r \t, other
   // control characters as lowercase \u00xx); the contract test compares them on hostile values.
-  const keys = CLICK_COLUMNS.slice(3); // ROW_COLUMNS' keys
+  const keys = CLICK_COLUMNS.slice(3, 3 + ROW_COLUMNS.length); // ROW_COLUMNS' keys
   if (kind === 'sqlite') {
+    const quoted = (text: string | RawBuilder<string>) => (typeof text === 'string' ? JSON.stringify(text) : sql`json_quote(${text})`);
     const time = sqliteTime(times);
-    const format = `{"id":%d,"code":%s,"at":"${time.format}",${keys.map((key) => `"${key}":%s`).join(',')}}${end}`;
+    const format = `{"id":%d,"code":%s,"at":"${time.format}",${keys.map((key) => `"${key}":%s`).join(',')},"domain":%s}${end}`;
     const values = ROW_COLUMNS.map((column) => (column === 'bot' ? BOT_TEXT : sql`json_quote(${sql.ref(`c.${column}`)})`));
-    const codeJson = typeof code === 'string' ? JSON.stringify(code) : sql`json_quote(${code})`;
-    return sql<string>`printf(${format}, c.id, ${codeJson}, ${time.args}, ${sql.join(values)})`;
+    return sql<string>`printf(${format}, c.id, ${quoted(code)}, ${time.args}, ${sql.join(values)}, ${quoted(domain)})`;
   }
+  const quoted = (text: string | RawBuilder<string>) => (typeof text === 'string' ? sql`cast(${JSON.stringify(text)} as text)` : sql`to_json(${text})::text`);
   const values = ROW_COLUMNS.map((column, i) => {
     const value = column === 'bot' ? BOT_TEXT : sql`coalesce(to_json(${sql.ref(`c.${column}`)})::text, 'null')`;
     return sql`${`,"${keys[i] as string}":`} || ${value}`;
   });
-  const codeJson = typeof code === 'string' ? sql`${JSON.stringify(code)}` : sql`to_json(${code})::text`;
-  return sql<string>`'{"id":' || c.id || ',"code":' || ${codeJson} || ',"at":"' || ${POSTGRES_TIME} || '"' || ${sql.join(values, sql` || `)} || ${`}${end}`}`;
+  return sql<string>`'{"id":' || c.id || ',"code":' || ${quoted(code)} || ',"at":"' || ${POSTGRES_TIME} || '"' || ${sql.join(values, sql` || `)}
+    || ',"domain":' || ${quoted(domain)} || cast(${`}${end}`} as text)`;
 }
 
 /**

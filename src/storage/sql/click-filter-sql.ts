@@ -13,6 +13,11 @@ export function filterCondition(filters: ClickFilters | undefined, bots: BotFilt
   const parts: RawBuilder<boolean>[] = [];
   if (bots !== 'include') parts.push(sql<boolean>`${sql.ref(`${alias}.bot`)} = ${bots === 'only' ? 1 : 0}`);
   for (const [dimension, filter] of Object.entries(filters ?? {}) as [keyof ClickFilters, DimensionFilter][]) {
+    if (dimension === 'domain') {
+      // Every link has a domain: `(none)` matches no click.
+      parts.push(matching(filter, (values) => sql<boolean>`exists (select 1 from links l where l.id = ${sql.ref(`${alias}.link_id`)} and l.domain in (${sql.join(values)}))`, FALSE));
+      continue;
+    }
     if (dimension === 'tag') {
       parts.push(matching(filter, (values) => sql<boolean>`exists (select 1 from link_tags t where t.link_id = ${sql.ref(`${alias}.link_id`)} and t.tag in (${sql.join(values)}))`,
         sql<boolean>`not exists (select 1 from link_tags t where t.link_id = ${sql.ref(`${alias}.link_id`)})`));

@@ -7,6 +7,9 @@ import { DIMENSION_COLUMNS } from './click-columns.js';
 import { filterCondition } from './click-filter-sql.js';
 import { readWatermark } from './click-links.js';
 
+// More than any deployment registers.
+const ALL_DOMAINS = 100_000;
+
 const BASE_COLUMNS = ['link_id', 'at', 'bot', 'visitor_id', ...Object.values(DIMENSION_COLUMNS)];
 
 interface ScanRow {
@@ -42,7 +45,10 @@ export class SqlClickScan implements ClickScan {
         ...(q.orphans === undefined ? [] : [top('types', sql.ref('type'))]),
         ...(q.topLinks === undefined ? [] : [
           top('tags', sql.ref('t.tag'), sql`b left join link_tags t on t.link_id = b.link_id`),
-          top('links', sql.ref('l.code'), sql`b join links l on l.id = b.link_id`, q.topLinks),
+          // By link: its code, '/' and its domain (no code has a '/'), ties in code order as the rollups' are.
+          top('links', sql`(l.code || '/' || l.domain)`, sql`b join links l on l.id = b.link_id`, q.topLinks),
+          // Every domain (they are few): the report orders them by host, which the stored '' is not.
+          top('domains', sql.ref('l.domain'), sql`b join links l on l.id = b.link_id`, ALL_DOMAINS),
         ]),
       ];
       const materialized = sql`with b as materialized (${base}) ${sql.join(parts, sql` union all `)}`;
@@ -117,6 +123,7 @@ function reportOf(rows: readonly ScanRow[], q: ScanQuestion): ScanReport {
     timeseries,
     breakdowns: Object.fromEntries(DIMENSIONS.map((d) => [d, sorted(d)])) as Record<Dimension, KeyCount[]>,
     tags: sorted('tags'),
+    domains: sorted('domains'),
     links: sorted('links'),
     types: sorted('types'),
   };

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Click, ClickRecorded, NewClick } from '../../core/clicks/click.js';
 import { admitClicks, type LinkBudget, type Refusal } from '../../core/clicks/click-admission.js';
-import type { ClickPageQuery, ClickStore, ClickTextPage, ExportFormat, ImportedClick, ImportOutcome, StoreOutcome } from '../../core/clicks/click-store.js';
+import type { ClickPageQuery, ClickStore, ClickTextPage, ExportedLink, ExportFormat, ImportedClick, ImportOutcome, StoreOutcome } from '../../core/clicks/click-store.js';
 import type { ClicksTable, Database, SqlDialect } from '../schema.js';
 import { chunks } from './chunks.js';
 import { visitOf } from './visit-row.js';
@@ -141,8 +141,8 @@ export class SqlClickStore implements ClickStore {
     });
   }
 
-  exportPage(query: ClickPageQuery & { readonly linkId: number }, code: string, format: ExportFormat): Promise<ClickTextPage> {
-    return clickExportPage(this.kind, this.reads, query, code, format);
+  exportPage(query: ClickPageQuery & { readonly linkId: number }, link: ExportedLink, format: ExportFormat): Promise<ClickTextPage> {
+    return clickExportPage(this.kind, this.reads, query, link, format);
   }
 
   totals(): Promise<{ clicks: number; botClicks: number }> {
@@ -179,12 +179,12 @@ export class SqlClickStore implements ClickStore {
     const last = afterId + query.window;
     const beyond = await this.reads.selectFrom('clicks').select('id').where('id', '>', last).limit(1).executeTakeFirst();
     if (beyond !== undefined) return undefined;
-    let select = this.reads.selectFrom('clicks as c').innerJoin('links as l', 'l.id', 'c.link_id').selectAll('c').select('l.code as code')
+    let select = this.reads.selectFrom('clicks as c').innerJoin('links as l', 'l.id', 'c.link_id').selectAll('c').select(['l.code as code', 'l.domain as domain'])
       .where('c.id', '>', afterId).where('c.id', '<=', last);
     if (query.linkId !== undefined) select = select.where(sql<boolean>`+c.link_id = ${query.linkId}`);
     const rows = await select.orderBy('c.id').limit(query.limit + 1).execute();
     if (rows.length > query.limit) return undefined;
-    return rows.map((row) => ({ code: row.code, click: toClick(row) }));
+    return rows.map((row) => ({ code: row.code, domain: row.domain, click: toClick(row) }));
   }
 
   async list(query: ClickPageQuery): Promise<Click[]> {

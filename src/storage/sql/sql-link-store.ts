@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Link, LinkChanges, LinkPreview, NewLink, RedirectType } from '../../core/links/link.js';
 import type { LinkOrder, LinkPageQuery, LinkQuery, LinkStore, TagSummary } from '../../core/links/link-store.js';
 import type { TargetRule, Variant } from '../../core/links/target-rule.js';
+import { linkKey, type LinkKey } from '../../core/links/link-key.js';
 import type { Database, LinksTable, SqlDialect } from '../schema.js';
 import { deleteLinkClicks, exactBotClicks, exactClicks } from './click-links.js';
 import { SqlRollupStore } from './sql-rollup-store.js';
@@ -18,6 +19,7 @@ export class SqlLinkStore implements LinkStore {
       return await this.db.transaction().execute(async (trx) => {
         const row = await trx.insertInto('links').values({
           code: link.code,
+          domain: link.domain,
           url: link.url,
           title: link.title,
           created_at: link.createdAt,
@@ -44,8 +46,8 @@ export class SqlLinkStore implements LinkStore {
     }
   }
 
-  async findByCode(code: string): Promise<Link | undefined> {
-    const row = await this.db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
+  async find(key: LinkKey): Promise<Link | undefined> {
+    const row = await this.db.selectFrom('links').selectAll().where('domain', '=', key.domain).where('code', '=', key.code).executeTakeFirst();
     return row && (await this.withTags([row]))[0];
   }
 
@@ -53,6 +55,7 @@ export class SqlLinkStore implements LinkStore {
     const column = query.sort === 'clicks' ? 'click_count' : 'created_at';
     let select = this.db.selectFrom('links').selectAll();
     if (query.search) select = select.where(searching(query.search));
+    if (query.domain !== undefined) select = select.where('domain', '=', query.domain);
     if (query.tag !== undefined) {
       const tag = query.tag;
       select = select.where('id', 'in', (eb) => eb.selectFrom('link_tags').select('link_id').where('tag', '=', tag));
@@ -70,6 +73,7 @@ export class SqlLinkStore implements LinkStore {
   async listPage(query: LinkPageQuery): Promise<{ items: Link[]; total: number }> {
     let matching = this.db.selectFrom('links as l');
     if (query.search) matching = matching.where(searching(query.search));
+    if (query.domain !== undefined) matching = matching.where('l.domain', '=', query.domain);
     if (query.tags.length > 0) {
       const tags = query.tags;
       matching = matching.where('l.id', 'in', (eb) => {
@@ -119,18 +123,18 @@ export class SqlLinkStore implements LinkStore {
     return rows.map((r) => ({ tag: r.tag, links: Number(r.links), clicks: Number(r.clicks), botClicks: Number(r.bots) }));
   }
 
-  async changedSince(since: number, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('links').select('code').where('updated_at', '>=', since).limit(limit).execute();
-    return rows.map((r) => r.code);
+  async changedSince(since: number, limit: number): Promise<LinkKey[]> {
+    const rows = await this.db.selectFrom('links').select(['domain', 'code']).where('updated_at', '>=', since).limit(limit).execute();
+    return rows.map((r) => linkKey(r.code, r.domain));
   }
 
   exactClicks(linkIds: readonly number[]): Promise<Map<number, number>> {
     return exactClicks(this.db, linkIds);
   }
 
-  async update(code: string, changes: LinkChanges): Promise<Link | undefined> {
+  async update(key: LinkKey, changes: LinkChanges): Promise<Link | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      if (changes.maxClicks != null) await startBudget(trx, code, this.kind);
+      if (changes.maxClicks != null) await startBudget(trx, key, this.kind);
       const row = await trx.updateTable('links').set({
         updated_at: changes.updatedAt,
         ...(changes.url !== undefined && { url: changes.url }),
@@ -145,7 +149,7 @@ export class SqlLinkStore implements LinkStore {
         ...(changes.preview !== undefined && previewColumns(changes.preview)),
         ...(changes.rules !== undefined && { rules: jsonOrNull(changes.rules) }),
         ...(changes.variants !== undefined && { variants: jsonOrNull(changes.variants) }),
-      }).where('code', '=', code).returningAll().executeTakeFirst();
+      }).where('domain', '=', key.domain).where('code', '=', key.code).returningAll().executeTakeFirst();
       if (!row) return undefined;
       if (changes.tags !== undefined) {
         await trx.deleteFrom('link_tags').where('link_id', '=', row.id).execute();
@@ -157,9 +161,9 @@ export class SqlLinkStore implements LinkStore {
     });
   }
 
-  async delete(code: string, at: number): Promise<boolean> {
+  async delete(key: LinkKey, at: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.deleteFrom('links').where('code', '=', code).returningAll().executeTakeFirst();
+      const row = await trx.deleteFrom('links').where('domain', '=', key.domain).where('code', '=', key.code).returningAll().executeTakeFirst();
       if (!row) return false;
       const [deleted] = await new SqlLinkStore(this.kind, trx).withTags([row]);
       await recordLinkEvent(trx, 'link.deleted', deleted as Link, at);
@@ -191,8 +195,8 @@ export class SqlLinkStore implements LinkStore {
  * The link is locked first: click batches for it (and a roller step adding to its count) finish
  * before the count is taken, and later ones wait for this transaction.
  */
-async function startBudget(trx: Kysely<Database>, code: string, kind: SqlDialect): Promise<void> {
-  const link = await trx.selectFrom('links').select(['id', 'max_clicks']).where('code', '=', code)
+async function startBudget(trx: Kysely<Database>, key: LinkKey, kind: SqlDialect): Promise<void> {
+  const link = await trx.selectFrom('links').select(['id', 'max_clicks']).where('domain', '=', key.domain).where('code', '=', key.code)
     .$if(kind === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
   if (!link || link.max_clicks !== null) return;
   const exact = await exactClicks(trx, [Number(link.id)]);
@@ -214,6 +218,7 @@ function toLink(row: LinkRow, tags: string[]): Link {
   return {
     id: Number(row.id),
     code: row.code,
+    domain: row.domain,
     url: row.url,
     title: row.title,
     tags,

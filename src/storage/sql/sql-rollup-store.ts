@@ -1,3 +1,4 @@
+import { linkKey, type LinkKey } from '../../core/links/link-key.js';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { CLICK_DIMENSIONS, DIMENSIONS, type Dimension } from '../../core/analytics/analytics-store.js';
@@ -362,13 +363,13 @@ class SqlRollupReadTx implements RollupReadTx {
     return sums.flatMap((counts, d) => [...counts].map(([key, clicks]) => ({ dimension: DIMENSIONS[d] as Dimension, key, clicks })));
   }
 
-  async linkCodes(ids: readonly number[]): Promise<Map<number, string>> {
-    const codes = new Map<number, string>();
+  async linkKeys(ids: readonly number[]): Promise<Map<number, LinkKey>> {
+    const keys = new Map<number, LinkKey>();
     for (const chunk of chunks(ids)) {
-      const rows = await this.trx.selectFrom('links').select(['id', 'code']).where('id', 'in', chunk).execute();
-      for (const r of rows) codes.set(Number(r.id), r.code);
+      const rows = await this.trx.selectFrom('links').select(['id', 'domain', 'code']).where('id', 'in', chunk).execute();
+      for (const r of rows) keys.set(Number(r.id), linkKey(r.code, r.domain));
     }
-    return codes;
+    return keys;
   }
 
   async tagClicks(spans: readonly Span[], bots: BotFilter): Promise<{ tag: string | null; clicks: number }[]> {
@@ -389,6 +390,15 @@ class SqlRollupReadTx implements RollupReadTx {
     return tags;
   }
 
+  async domainClicks(spans: readonly Span[], bots: BotFilter): Promise<{ domain: string; clicks: number }[]> {
+    const rows = await this.trx.selectFrom('rollup_periods as p').innerJoin('links as l', 'l.id', 'p.link_id')
+      .select((eb) => ['l.domain', eb.fn.sum<number>('p.clicks').as('clicks')])
+      .where('p.link_id', '<>', ALL_LINKS).where('p.level', '=', HOUR).where(inSpans(spans, 'p.start')).where(botsMatch(bots, 'p.bot'))
+      .groupBy('l.domain')
+      .execute();
+    return rows.map((r) => ({ domain: r.domain, clicks: Number(r.clicks) }));
+  }
+
   async topLinks(spans: readonly Span[], bots: BotFilter, limit: number, include: readonly number[]): Promise<{ linkId: number; clicks: number }[]> {
     const perLink = this.trx.selectFrom('rollup_periods')
       .select((eb) => ['link_id', eb.fn.sum<number>('clicks').as('clicks')])
@@ -397,10 +407,10 @@ class SqlRollupReadTx implements RollupReadTx {
       .where(inSpans(spans))
       .where(botsMatch(bots))
       .groupBy('link_id');
-    // Ties broken by code, as the report orders them: which of tied links make the cut is then certain.
-    const code = this.kind === 'postgres' ? sql`l.code collate "C"` : sql`l.code`;
+    // Ties broken by code and domain, as the report orders them: which of tied links make the cut is then certain.
+    const collated = (column: string) => (this.kind === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql.ref(column));
     const rows = await this.trx.selectFrom(perLink.as('p')).innerJoin('links as l', 'l.id', 'p.link_id').select(['p.link_id', 'p.clicks'])
-      .orderBy('p.clicks', 'desc').orderBy(code).limit(limit).execute();
+      .orderBy('p.clicks', 'desc').orderBy(collated('l.code')).orderBy(collated('l.domain')).limit(limit).execute();
     const seen = new Set(rows.map((r) => Number(r.link_id)));
     const missing = include.filter((id) => !seen.has(id));
     for (const chunk of chunks(missing)) rows.push(...await perLink.where('link_id', 'in', chunk).execute());

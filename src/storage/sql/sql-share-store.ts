@@ -30,7 +30,7 @@ export class SqlShareStore implements ShareStore {
 
   private shares() {
     return this.db.selectFrom('link_shares').innerJoin('links', 'links.id', 'link_shares.link_id')
-      .select(['link_shares.id', 'link_shares.link_id', 'links.code', 'link_shares.created_at', 'link_shares.expires_at']);
+      .select(['link_shares.id', 'link_shares.link_id', 'links.code', 'links.domain', 'link_shares.created_at', 'link_shares.expires_at']);
   }
 }
 
@@ -38,6 +38,7 @@ interface ShareRow {
   id: string;
   link_id: number;
   code: string;
+  domain: string;
   created_at: number | string;
   expires_at: number | string | null;
 }
@@ -45,7 +46,7 @@ interface ShareRow {
 // pg answers bigint columns as strings.
 function toShare(row: ShareRow): Share {
   return {
-    id: row.id, linkId: Number(row.link_id), code: row.code, createdAt: Number(row.created_at),
+    id: row.id, linkId: Number(row.link_id), code: row.code, domain: row.domain, createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
   };
 }

@@ -7,6 +7,7 @@ import { SqlApiKeyStore } from './sql-api-key-store.js';
 import { SqlClickScan } from './sql-click-scan.js';
 import { SqlClickStore } from './sql-click-store.js';
 import { SqlLinkStore } from './sql-link-store.js';
+import { SqlDomainStore } from './sql-domain-store.js';
 import { SqlRollupStore, type PeriodWriter } from './sql-rollup-store.js';
 import { SqlSaltStore } from './sql-salt-store.js';
 import { SqlSessionStore } from './sql-session-store.js';
@@ -18,6 +19,7 @@ import { isDatabaseUnavailable } from './unavailable.js';
 /** The storage contract over Kysely: the same queries for SQLite and PostgreSQL. */
 export class SqlStorage implements Storage {
   readonly links: SqlLinkStore;
+  readonly domains: SqlDomainStore;
   readonly clicks: ClickStore;
   readonly rollups: SqlRollupStore;
   readonly scan: SqlClickScan;
@@ -53,6 +55,7 @@ export class SqlStorage implements Storage {
     this.canWrite = options.canWrite;
     this.describe = options.describe;
     this.links = new SqlLinkStore(kind, db);
+    this.domains = new SqlDomainStore(db);
     this.clicks = options.clicks ?? new SqlClickStore(kind, db);
     this.rollups = new SqlRollupStore(kind, db, this.reads, options.periods);
     this.scan = new SqlClickScan(kind, this.reads);

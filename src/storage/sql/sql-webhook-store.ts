@@ -3,6 +3,7 @@ import type {
   AttemptOutcome, ClaimedDelivery, ClickIdRange, ClickSubscriber, Delivery, DeliveryStatus, NewClicksDelivery, NewWebhook, Webhook, WebhookEvent, WebhookStore,
 } from '../../core/webhooks/webhook.js';
 import type { Database, SqlDialect, WebhookDeliveriesTable, WebhooksTable } from '../schema.js';
+import { DEFAULT_DOMAIN } from '../../core/links/link-key.js';
 import { clickJson } from './click-export-page.js';
 import { settledClickId } from './sql-rollup-store.js';
 
@@ -101,9 +102,10 @@ export class SqlWebhookStore implements WebhookStore {
     return rows.map((row) => Number(row.id));
   }
 
-  async clicksJson(webhookId: string, range: ClickIdRange): Promise<string> {
+  async clicksJson(webhookId: string, range: ClickIdRange, defaultHost: string): Promise<string> {
     // Written by the database (SQLite: in the read worker), as the export's NDJSON lines are.
-    const line = clickJson(this.kind, sql<string>`l.code`, { from: 0, newest: Date.now() });
+    const host = sql<string>`case when l.domain = ${DEFAULT_DOMAIN} then ${defaultHost} else l.domain end`;
+    const line = clickJson(this.kind, { code: sql<string>`l.code`, domain: host }, { from: 0, newest: Date.now() });
     const { rows } = await sql<{ text: string | null }>`
       select string_agg(line, ',' order by id) as text from (
         select c.id, ${line} as line from clicks c join links l on l.id = c.link_id

@@ -1,0 +1,150 @@
+import type { Clock } from '../shared/clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { FieldErrors } from '../shared/field-errors.js';
+import { canonicalHost, hostName, isDomainHost, type Domain, type DomainEntry, type DomainStore } from './domain.js';
+import { DEFAULT_DOMAIN, hostOfDomain, linkKey, type LinkKey } from './link-key.js';
+import { canonicalTargetUrl } from './url-rules.js';
+
+export interface CreateDomainInput {
+  readonly host: string;
+  readonly baseUrlRedirect?: string | null | undefined;
+  readonly notFoundRedirect?: string | null | undefined;
+}
+
+/** What a request's host answers with: its links' domain and its own redirects. */
+export interface HostAnswer {
+  readonly domain: string;
+  readonly baseUrlRedirect: string | null;
+  readonly notFoundRedirect: string | null;
+}
+
+const HOST_MESSAGE = 'must be a DNS name such as go.example.com (kept lowercase), optionally with a port (go.example.com:8080)';
+
+/**
+ * The hosts links live on. The default domain is the base URL's host (links store it as ''); others are
+ * registered. Redirects find a request's domain in memory: the list is loaded at start, after each change
+ * here, and every second (changes by other nodes and the CLI).
+ */
+export class DomainService {
+  /** What each registered host answers, by host. */
+  private byHost = new Map<string, HostAnswer>();
+  private readonly defaultAnswer: HostAnswer;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: DomainStore,
+    private readonly clock: Clock,
+    /** The base URL's host, lowercase. */
+    readonly defaultHost: string,
+    /** Targets there would loop (see canonicalTargetUrl). */
+    private readonly ownHosts: readonly string[],
+  ) {
+    this.defaultAnswer = { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
+  }
+
+  /** Every domain, the default first. */
+  async list(): Promise<DomainEntry[]> {
+    const others = await this.store.list();
+    return [
+      { host: this.defaultHost, baseUrlRedirect: this.defaultAnswer.baseUrlRedirect, notFoundRedirect: this.defaultAnswer.notFoundRedirect, isDefault: true },
+      ...others.map((d) => entryOf(d)),
+    ];
+  }
+
+  async create(input: CreateDomainInput): Promise<DomainEntry> {
+    const errors = new FieldErrors();
+    const host = canonicalHost(input.host);
+    if (!isDomainHost(host)) errors.add('host', `${HOST_MESSAGE} (got "${input.host}")`);
+    const redirect = (url: string | null | undefined, field: string) =>
+      (url == null ? null : errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field)) ?? null);
+    const baseUrlRedirect = redirect(input.baseUrlRedirect, 'baseUrlRedirect');
+    const notFoundRedirect = redirect(input.notFoundRedirect, 'notFoundRedirect');
+    errors.throwIfAny();
+    if (host === this.defaultHost) throw new ConflictError(`${host} is the default domain (the base URL's host)`, 'host');
+    const created = await this.store.insert({ host, baseUrlRedirect, notFoundRedirect, createdAt: this.clock.now() });
+    if (created === 'host-taken') throw new ConflictError(`The domain ${host} exists already`, 'host');
+    await this.refresh();
+    return entryOf(created);
+  }
+
+  async delete(hostText: string): Promise<void> {
+    const host = canonicalHost(hostText);
+    if (host === this.defaultHost) throw new ConflictError(`${host} is the default domain; it cannot be deleted`, 'host');
+    const outcome = await this.store.delete(host);
+    if (outcome === 'missing') throw new NotFoundError(`No domain ${host}`);
+    if (outcome === 'has-links') throw new ConflictError(`Links still live on ${host}: delete them first`, 'host');
+    await this.refresh();
+  }
+
+  /**
+   * How links store a domain a client names (`?domain=`, a link's `domain`): '' for the default domain
+   * (none named, or the base URL's host), else the canonical host. A malformed host is a ValidationError
+   * naming `field`; whether it is registered is not checked (see `existing`).
+   */
+  storedDomain(host: string | undefined, field = 'domain'): string {
+    if (host === undefined || host.trim() === '') return DEFAULT_DOMAIN;
+    const canonical = canonicalHost(host);
+    if (canonical === this.defaultHost) return DEFAULT_DOMAIN;
+    if (!isDomainHost(canonical)) throw ValidationError.field(field, `${HOST_MESSAGE} (got "${host}")`);
+    return canonical;
+  }
+
+  /** A link's key from a client's code and domain. */
+  key(code: string, host?: string): LinkKey {
+    return linkKey(code, this.storedDomain(host));
+  }
+
+  /** The stored domain of a host a link is created on, refused (naming `field`) when it is not registered. */
+  async existing(host: string | undefined, field = 'domain'): Promise<string> {
+    const domain = this.storedDomain(host, field);
+    if (domain !== DEFAULT_DOMAIN && (await this.store.find(domain)) === undefined) {
+      throw ValidationError.field(field, `"${host}" is not a domain of this service: add it first (POST /api/domains)`);
+    }
+    return domain;
+  }
+
+  /** The host a stored domain stands for. */
+  hostOf(domain: string): string {
+    return hostOfDomain(domain, this.defaultHost);
+  }
+
+  /**
+   * A request's domain, by its Host header: lowercased, trailing dot dropped; the host with its port
+   * if that was registered, else the host without its port, else the default domain. No database read.
+   */
+  forRequestHost(header: string | undefined): HostAnswer {
+    if (header === undefined || this.byHost.size === 0) return this.defaultAnswer;
+    const host = canonicalHost(header);
+    if (host === this.defaultHost) return this.defaultAnswer;
+    return this.byHost.get(host) ?? this.byHost.get(hostName(host)) ?? this.defaultAnswer;
+  }
+
+  /** The registered hosts, as this node last read them. */
+  registeredHosts(): string[] {
+    return [...this.byHost.keys()];
+  }
+
+  /** Reloads the registered domains. */
+  async refresh(): Promise<void> {
+    const domains = await this.store.list();
+    this.byHost = new Map(domains.map((d) => [d.host, { domain: d.host, baseUrlRedirect: d.baseUrlRedirect, notFoundRedirect: d.notFoundRedirect }]));
+  }
+
+  /** Refreshes every `everyMs` until stopRefreshing; one refresh at a time. */
+  startRefreshing(everyMs: number, onError: (error: unknown) => void): void {
+    this.refreshTimer = setInterval(() => {
+      this.refreshing ??= this.refresh().catch(onError).finally(() => (this.refreshing = undefined));
+    }, everyMs);
+    this.refreshTimer.unref();
+  }
+
+  async stopRefreshing(): Promise<void> {
+    clearInterval(this.refreshTimer);
+    await this.refreshing;
+  }
+}
+
+function entryOf(domain: Domain): DomainEntry {
+  return { host: domain.host, baseUrlRedirect: domain.baseUrlRedirect, notFoundRedirect: domain.notFoundRedirect, isDefault: false };
+}
