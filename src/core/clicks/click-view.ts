@@ -1,10 +1,8 @@
-import type { Click, Device } from './click.js';
+import type { Campaign } from './campaign.js';
+import type { Click, Device, VisitFields } from './click.js';
 
-/** The public shape of a click (CONTRACT.md). */
-export interface ClickView {
-  id: number;
-  code: string;
-  at: string;
+/** What every visit shows, a click's or an orphan visit's, in this order. */
+export interface VisitView {
   ip: string | null;
   country: string | null;
   browser: string | null;
@@ -23,38 +21,44 @@ export interface ClickView {
   utmContent: string | null;
   region: string | null;
   city: string | null;
+}
+
+/** The public shape of a click (CONTRACT.md). */
+export interface ClickView extends VisitView {
+  id: number;
+  code: string;
+  at: string;
   target: string | null;
   /** The host the click's link lives on. */
   domain: string;
 }
 
-/** `domain`: the host the link lives on (not '' for the default domain). */
-export function toClickView(click: Click, code: string, domain: string): ClickView {
+export function toVisitView(visit: VisitFields & Campaign): VisitView {
   return {
-    id: click.id,
-    code,
-    at: new Date(click.at).toISOString(),
-    ip: click.ip,
-    country: click.country,
-    browser: click.browser,
-    os: click.os,
-    device: click.device,
-    bot: click.bot,
-    referrer: click.referrer,
-    referrerHost: click.referrerHost,
-    language: click.language,
-    userAgent: click.userAgent,
-    visitorId: click.visitorId,
-    utmSource: click.utmSource,
-    utmMedium: click.utmMedium,
-    utmCampaign: click.utmCampaign,
-    utmTerm: click.utmTerm,
-    utmContent: click.utmContent,
-    region: click.region,
-    city: click.city,
-    target: click.target,
-    domain,
+    ip: visit.ip,
+    country: visit.country,
+    browser: visit.browser,
+    os: visit.os,
+    device: visit.device,
+    bot: visit.bot,
+    referrer: visit.referrer,
+    referrerHost: visit.referrerHost,
+    language: visit.language,
+    userAgent: visit.userAgent,
+    visitorId: visit.visitorId,
+    utmSource: visit.utmSource,
+    utmMedium: visit.utmMedium,
+    utmCampaign: visit.utmCampaign,
+    utmTerm: visit.utmTerm,
+    utmContent: visit.utmContent,
+    region: visit.region,
+    city: visit.city,
   };
+}
+
+/** `domain`: the host the link lives on (not '' for the default domain). Keys in CLICK_COLUMNS' order. */
+export function toClickView(click: Click, code: string, domain: string): ClickView {
+  return { id: click.id, code, at: new Date(click.at).toISOString(), ...toVisitView(click), target: click.target, domain };
 }
 
 export const CLICK_COLUMNS = [

@@ -1,16 +1,15 @@
 import { Type } from 'typebox';
+import { DEVICES } from '../../core/clicks/click.js';
 import { Cursor, Nullable, TimeParam } from './common.js';
 import { BotsParam, FilterQuery } from './filter-schemas.js';
 
-export const ClickSchema = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  at: Type.String({ format: 'date-time' }),
+/** What every visit shows, a click's or an orphan visit's (core/clicks/click-view.ts's VisitView). */
+export const VisitProperties = {
   ip: Nullable(Type.String()),
   country: Nullable(Type.String()),
   browser: Nullable(Type.String()),
   os: Nullable(Type.String()),
-  device: Type.String({ enum: ['desktop', 'mobile', 'tablet', 'bot', 'other'] }),
+  device: Type.String({ enum: [...DEVICES] }),
   bot: Type.Boolean(),
   referrer: Nullable(Type.String()),
   referrerHost: Nullable(Type.String()),
@@ -24,6 +23,13 @@ export const ClickSchema = Type.Object({
   utmContent: Nullable(Type.String()),
   region: Nullable(Type.String({ description: 'ISO 3166-2, where the GeoIP database has it' })),
   city: Nullable(Type.String()),
+};
+
+export const ClickSchema = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  ...VisitProperties,
   target: Nullable(Type.String({ description: 'The URL the visitor was sent to, without the forwarded query' })),
   domain: Type.String({ description: 'The host the click\'s link lives on' }),
 }, { $id: 'Click' });

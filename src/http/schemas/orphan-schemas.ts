@@ -4,6 +4,7 @@ import { ORPHAN_TYPES } from '../../core/orphans/orphan-visit.js';
 import { Cursor, Nullable, TimeParam } from './common.js';
 import { BotsParam, FilterQuery } from './filter-schemas.js';
 import { KeyCounts, StatsQuery, Timeseries, Totals } from './stats-schemas.js';
+import { VisitProperties } from './click-schemas.js';
 
 const TypeParam = Type.Optional(Type.String({
   maxLength: 100, description: `Only visits of these types, comma-separated: ${ORPHAN_TYPES.join(', ')}`, examples: ['invalid_code', 'base_url,regular_404'],
@@ -35,24 +36,7 @@ export const OrphanVisitSchema = Type.Object({
   at: Type.String({ format: 'date-time' }),
   type: Type.String({ enum: [...ORPHAN_TYPES] }),
   path: Type.String({ description: 'The path asked for, as sent (percent-encoded), without the query' }),
-  ip: Nullable(Type.String()),
-  country: Nullable(Type.String()),
-  region: Nullable(Type.String()),
-  city: Nullable(Type.String()),
-  browser: Nullable(Type.String()),
-  os: Nullable(Type.String()),
-  device: Type.String({ enum: ['desktop', 'mobile', 'tablet', 'bot', 'other'] }),
-  bot: Type.Boolean(),
-  referrer: Nullable(Type.String()),
-  referrerHost: Nullable(Type.String()),
-  language: Nullable(Type.String()),
-  userAgent: Nullable(Type.String()),
-  visitorId: Type.String(),
-  utmSource: Nullable(Type.String()),
-  utmMedium: Nullable(Type.String()),
-  utmCampaign: Nullable(Type.String()),
-  utmTerm: Nullable(Type.String()),
-  utmContent: Nullable(Type.String()),
+  ...VisitProperties,
 }, { $id: 'OrphanVisit' });
 
 export const OrphanPageQuery = Type.Object({
