@@ -44,12 +44,14 @@ export interface LinkTagsTable {
   tag: string;
 }
 
-export interface ClicksTable {
+/** A visit's columns, the same in `clicks` and `orphan_visits`. */
+export interface VisitColumns {
   id: Generated<number>;
-  link_id: number;
   at: number;
   ip: string | null;
   country: string | null;
+  region: string | null;
+  city: string | null;
   browser: string | null;
   os: string | null;
   device: string;
@@ -64,38 +66,20 @@ export interface ClicksTable {
   utm_campaign: string | null;
   utm_term: string | null;
   utm_content: string | null;
-  region: string | null;
-  city: string | null;
+}
+
+export interface ClicksTable extends VisitColumns {
+  link_id: number;
   target: string | null;
   /** An imported visit's source and the source's id of it (see ClickStore.importBatch); null for our own clicks. */
   import_key: string | null;
 }
 
-/** A visit no link answered; the click columns mean what they mean there. */
-export interface OrphanVisitsTable {
-  id: Generated<number>;
-  at: number;
+/** A visit no link answered. */
+export interface OrphanVisitsTable extends VisitColumns {
   /** base_url · invalid_code · regular_404 */
   type: string;
   path: string;
-  ip: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string;
-  bot: number;
-  referrer: string | null;
-  referrer_host: string | null;
-  language: string | null;
-  user_agent: string | null;
-  visitor_id: string;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
 }
 
 export interface VisitorSaltsTable {
