@@ -162,7 +162,7 @@ for (const kind of DATABASE_KINDS) {
         const got = receiver.clickIds();
         assert.deepEqual(expected.filter((id) => !got.has(id)), []);
         assert.deepEqual(receiver.refused, []);
-        assert.ok(receiver.events.every((e) => e.data.clicks.length <= 500), 'at most 500 clicks an event');
+        assert.ok(receiver.events.every((e) => e.data.clicks.length <= 100), 'at most 100 clicks an event');
 
         // Each click as GET /api/links/{code}/clicks shows it.
         const page = (await (await server.api('/api/links/quiet/clicks?limit=5')).json()).items as Json[];

@@ -25,8 +25,8 @@ export interface DispatcherOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-// Each event costs a claim, a post and its record: batches this big keep that a few µs a click.
-const CLICKS_PER_EVENT = 500;
+// About 60 KB of JSON: under the body limits web frameworks default to (Express: 100 KB).
+const CLICKS_PER_EVENT = 100;
 // Click ids read per query: a webhook limited to a few links scans a bounded range for them.
 const CLICK_SPAN = 5000;
 // Queries per webhook and step; the next step goes on at once.
@@ -38,13 +38,10 @@ const CLAIM_MARGIN_MS = 5000;
 const KEEP_ENDED_MS = 3 * 86_400_000;
 const PRUNE_PER_STEP = 500;
 const PRUNE_EVERY_MS = 60_000;
-// Learning the settled click id takes, on PostgreSQL, the click writers' lock alone for an instant
-// (as the roller does each step): not more often than this, however fast steps follow each other.
-const SETTLED_MAX_AGE_MS = 500;
 
 /**
- * Turns stored clicks into clicks.recorded deliveries (a cursor per webhook over the settled click
- * ids) and sends due deliveries, signed, retrying failures with backoff. It runs in small steps in
+ * Turns stored clicks into clicks.recorded deliveries (a cursor per webhook over the click ids up
+ * to the roller's watermark) and sends due deliveries, signed, retrying failures with backoff. It runs in small steps in
  * the background: nothing of it is on a redirect's path, and every event is in the database before
  * it is sent, so a crash only delays it.
  */
@@ -58,8 +55,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
-  // In real time (performance.now()), not the injected clock: they pace the work, not the schedule.
-  private settledClickId = { upTo: 0, learnedAt: Number.NEGATIVE_INFINITY };
+  // In real time (performance.now()), not the injected clock: it paces the work, not the schedule.
   private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -102,10 +98,8 @@ export class WebhookDispatcher {
     let more = false;
     const subscribers = await this.store.clickSubscribers();
     if (subscribers.length > 0) {
-      if (performance.now() - this.settledClickId.learnedAt >= SETTLED_MAX_AGE_MS) {
-        this.settledClickId = { upTo: await this.store.settledClickId(), learnedAt: performance.now() };
-      }
-      for (const subscriber of subscribers) more = (await this.collectClicks(subscriber, this.settledClickId.upTo)) || more;
+      const upTo = await this.store.rolledUpTo();
+      for (const subscriber of subscribers) more = (await this.collectClicks(subscriber, upTo)) || more;
     }
     if (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
     const free = MAX_IN_FLIGHT - this.inFlight.size;
@@ -121,7 +115,7 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Makes deliveries of up to 500 clicks each past the subscriber's cursor (each names its range of
+   * Makes deliveries of up to 100 clicks each past the subscriber's cursor (each names its range of
    * ids; its clicks are read as it is sent); true when more remain.
    */
   private async collectClicks(subscriber: ClickSubscriber, upTo: number): Promise<boolean> {

@@ -108,8 +108,11 @@ export interface WebhookStore {
 
   /** Enabled webhooks that want clicks.recorded. */
   clickSubscribers(): Promise<ClickSubscriber[]>;
-  /** The highest click id that no click still being written can undercut. */
-  settledClickId(): Promise<number>;
+  /**
+   * The roller's watermark: no click still being written can come in under it (the roller learns
+   * that bound; taking it again here would hold up click writes a second time).
+   */
+  rolledUpTo(): Promise<number>;
   /** The ids of up to `limit` clicks in (after, upTo], of the links given (null: all), in order. */
   clickIdsAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<number[]>;
   /**

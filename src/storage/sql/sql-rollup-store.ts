@@ -153,7 +153,7 @@ function toRollupClick(r: ClickRollupRow): RollupClick {
  * and how far webhooks read clicks. SQLite commits ids in order: its highest is committed (the last
  * entry of the rowid tree).
  */
-export async function settledClickId(kind: SqlDialect, db: Kysely<Database>): Promise<number> {
+async function settledClickId(kind: SqlDialect, db: Kysely<Database>): Promise<number> {
   return kind === 'postgres' ? db.transaction().execute(committedUpTo) : highestClickId(db);
 }
 

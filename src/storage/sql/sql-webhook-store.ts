@@ -5,7 +5,7 @@ import type {
 import type { Database, SqlDialect, WebhookDeliveriesTable, WebhooksTable } from '../schema.js';
 import { DEFAULT_DOMAIN } from '../../core/links/link-key.js';
 import { clickJson } from './click-export-page.js';
-import { settledClickId } from './sql-rollup-store.js';
+import { readWatermark } from './click-links.js';
 
 const CLICKS_EVENT: WebhookEvent = 'clicks.recorded';
 
@@ -88,8 +88,8 @@ export class SqlWebhookStore implements WebhookStore {
     }));
   }
 
-  settledClickId(): Promise<number> {
-    return settledClickId(this.kind, this.db);
+  rolledUpTo(): Promise<number> {
+    return readWatermark(this.db);
   }
 
   async clickIdsAfter(after: number, upTo: number, linkIds: readonly number[] | null, limit: number): Promise<number[]> {
