@@ -231,6 +231,8 @@ describe('linkpulse CLI', () => {
     assert.equal(added.code, 0, added.stderr);
     assert.match(run('domains', 'list').stdout, /go\.example\.com\s+-\s+https:\/\/example\.com\/missing/);
     assert.match(run('domains', 'add', 'bad host').stderr, /host/);
+    const changed = JSON.parse(run('domains', 'redirects', 'go.example.com', '--base-url-redirect', 'https://example.com/home', '--not-found-redirect', 'none', '--json').stdout);
+    assert.deepEqual([changed.baseUrlRedirect, changed.notFoundRedirect], ['https://example.com/home', null]);
     assert.equal(run('shorten', 'https://example.com/on-go', '--code', 'cli1', '--domain', 'go.example.com').stdout, 'https://go.example.com/cli1\n');
     const go = JSON.parse(run('links', '--domain', 'go.example.com', '--json').stdout) as { code: string; domain: string; url: string }[];
     assert.deepEqual(go.map((l) => [l.code, l.domain, l.url]), [['cli1', 'go.example.com', 'https://example.com/on-go']]);

@@ -178,4 +178,29 @@ describe('custom domains', () => {
     // Gone: its host is an unknown one now, answered from the default domain.
     assert.deepEqual(await visit('/same', 'go.example.com'), { status: 302, location: 'https://example.com/default' });
   });
+
+  it('changes a domain\'s redirects, the default domain\'s too: a field given replaces, null removes, left out keeps', async () => {
+    const changed = await json('/api/domains/R.example.com', { method: 'PATCH', json: { baseUrlRedirect: 'https://example.com/welcome' } });
+    assert.deepEqual(changed, { host: 'r.example.com', isDefault: false, baseUrlRedirect: 'https://example.com/welcome', notFoundRedirect: 'https://example.com/missing' });
+    assert.deepEqual(await visit('/', 'r.example.com'), { status: 302, location: 'https://example.com/welcome' });
+    await json('/api/domains/r.example.com', { method: 'PATCH', json: { notFoundRedirect: null } });
+    assert.equal((await visit('/nothing-here', 'r.example.com')).status, 404);
+
+    assert.equal((await visit('/nothing-here', 'sho.rt')).status, 404);
+    const own = await json('/api/domains/sho.rt', { method: 'PATCH', json: { notFoundRedirect: 'https://example.com/lost' } });
+    assert.deepEqual(own, { host: 'sho.rt', isDefault: true, baseUrlRedirect: null, notFoundRedirect: 'https://example.com/lost' });
+    assert.deepEqual(await visit('/nothing-here', 'sho.rt'), { status: 302, location: 'https://example.com/lost' });
+    // An unknown host uses the default domain's links and redirects.
+    assert.deepEqual(await visit('/nothing-here', 'unknown.example'), { status: 302, location: 'https://example.com/lost' });
+    assert.deepEqual((await json('/api/domains')).items[0], own);
+
+    await problem('/api/domains/sho.rt', { method: 'PATCH', json: { baseUrlRedirect: 'javascript:alert(1)' } }, 422, 'baseUrlRedirect');
+    await problem('/api/domains/sho.rt', { method: 'PATCH', json: { host: 'x.example' } }, 400, 'host');
+    await problem('/api/domains/none.example', { method: 'PATCH', json: { notFoundRedirect: null } }, 404);
+    const { secret } = await server.lp.keys.create('viewer 2', 'viewer');
+    await problem('/api/domains/sho.rt', { method: 'PATCH', key: secret, json: { notFoundRedirect: null } }, 403);
+    assert.deepEqual((await json('/api/domains')).items[0], own, 'refusals change nothing');
+    await json('/api/domains/sho.rt', { method: 'PATCH', json: { notFoundRedirect: null } });
+    assert.equal((await visit('/nothing-here', 'sho.rt')).status, 404);
+  });
 });

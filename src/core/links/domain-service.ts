@@ -5,10 +5,13 @@ import { canonicalHost, hostName, isDomainHost, type Domain, type DomainEntry, t
 import { DEFAULT_DOMAIN, hostOfDomain, linkKey, type LinkKey } from './link-key.js';
 import { canonicalTargetUrl } from './url-rules.js';
 
-export interface CreateDomainInput {
-  readonly host: string;
+export interface DomainRedirectsInput {
   readonly baseUrlRedirect?: string | null | undefined;
   readonly notFoundRedirect?: string | null | undefined;
+}
+
+export interface CreateDomainInput extends DomainRedirectsInput {
+  readonly host: string;
 }
 
 /** What a request's host answers with: its links' domain and its own redirects. */
@@ -28,7 +31,7 @@ const HOST_MESSAGE = 'must be a DNS name such as go.example.com (kept lowercase)
 export class DomainService {
   /** What each registered host answers, by host. */
   private byHost = new Map<string, HostAnswer>();
-  private readonly defaultAnswer: HostAnswer;
+  private defaultAnswer: HostAnswer = { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
@@ -39,16 +42,15 @@ export class DomainService {
     readonly defaultHost: string,
     /** Targets there would loop (see canonicalTargetUrl). */
     private readonly ownHosts: readonly string[],
-  ) {
-    this.defaultAnswer = { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
-  }
+  ) {}
 
   /** Every domain, the default first. */
   async list(): Promise<DomainEntry[]> {
-    const others = await this.store.list();
+    const stored = await this.store.list();
+    const own = stored.find((d) => d.host === DEFAULT_DOMAIN);
     return [
-      { host: this.defaultHost, baseUrlRedirect: this.defaultAnswer.baseUrlRedirect, notFoundRedirect: this.defaultAnswer.notFoundRedirect, isDefault: true },
-      ...others.map((d) => entryOf(d)),
+      { host: this.defaultHost, baseUrlRedirect: own?.baseUrlRedirect ?? null, notFoundRedirect: own?.notFoundRedirect ?? null, isDefault: true },
+      ...stored.filter((d) => d.host !== DEFAULT_DOMAIN).map((d) => entryOf(d)),
     ];
   }
 
@@ -56,16 +58,41 @@ export class DomainService {
     const errors = new FieldErrors();
     const host = canonicalHost(input.host);
     if (!isDomainHost(host)) errors.add('host', `${HOST_MESSAGE} (got "${input.host}")`);
-    const redirect = (url: string | null | undefined, field: string) =>
-      (url == null ? null : errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field)) ?? null);
-    const baseUrlRedirect = redirect(input.baseUrlRedirect, 'baseUrlRedirect');
-    const notFoundRedirect = redirect(input.notFoundRedirect, 'notFoundRedirect');
+    const baseUrlRedirect = this.redirect(input.baseUrlRedirect, 'baseUrlRedirect', errors) ?? null;
+    const notFoundRedirect = this.redirect(input.notFoundRedirect, 'notFoundRedirect', errors) ?? null;
     errors.throwIfAny();
     if (host === this.defaultHost) throw new ConflictError(`${host} is the default domain (the base URL's host)`, 'host');
     const created = await this.store.insert({ host, baseUrlRedirect, notFoundRedirect, createdAt: this.clock.now() });
     if (created === 'host-taken') throw new ConflictError(`The domain ${host} exists already`, 'host');
     await this.refresh();
     return entryOf(created);
+  }
+
+  /**
+   * Changes a domain's redirects (the default domain's too): a field given replaces the redirect, null
+   * removes it, a field left out keeps it.
+   */
+  async updateRedirects(hostText: string, input: DomainRedirectsInput): Promise<DomainEntry> {
+    const host = canonicalHost(hostText);
+    const errors = new FieldErrors();
+    const baseUrlRedirect = this.redirect(input.baseUrlRedirect, 'baseUrlRedirect', errors);
+    const notFoundRedirect = this.redirect(input.notFoundRedirect, 'notFoundRedirect', errors);
+    errors.throwIfAny();
+    const stored = host === this.defaultHost ? DEFAULT_DOMAIN : host;
+    const current = (await this.store.find(stored))
+      ?? (stored === DEFAULT_DOMAIN ? { host: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null, createdAt: this.clock.now() } : undefined);
+    if (!current) throw new NotFoundError(`No domain ${host}`);
+    const next = { ...current, baseUrlRedirect: baseUrlRedirect === undefined ? current.baseUrlRedirect : baseUrlRedirect,
+      notFoundRedirect: notFoundRedirect === undefined ? current.notFoundRedirect : notFoundRedirect };
+    await this.store.save(next);
+    await this.refresh();
+    return { ...entryOf(next), host: this.hostOf(next.host), isDefault: stored === DEFAULT_DOMAIN };
+  }
+
+  /** A redirect a client gave: undefined when not given, null to remove it, else the checked URL. */
+  private redirect(url: string | null | undefined, field: string, errors: FieldErrors): string | null | undefined {
+    if (url === undefined || url === null) return url;
+    return errors.attempt(() => canonicalTargetUrl(url, this.ownHosts, field)) ?? null;
   }
 
   async delete(hostText: string): Promise<void> {
@@ -128,7 +155,10 @@ export class DomainService {
   /** Reloads the registered domains. */
   async refresh(): Promise<void> {
     const domains = await this.store.list();
-    this.byHost = new Map(domains.map((d) => [d.host, { domain: d.host, baseUrlRedirect: d.baseUrlRedirect, notFoundRedirect: d.notFoundRedirect }]));
+    const answers = new Map(domains.map((d) => [d.host, { domain: d.host, baseUrlRedirect: d.baseUrlRedirect, notFoundRedirect: d.notFoundRedirect }]));
+    this.defaultAnswer = answers.get(DEFAULT_DOMAIN) ?? { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
+    answers.delete(DEFAULT_DOMAIN);
+    this.byHost = answers;
   }
 
   /** Refreshes every `everyMs` until stopRefreshing; one refresh at a time. */

@@ -1,4 +1,4 @@
-/** A host links live on besides the default one (the base URL's). */
+/** A host links live on besides the default one (the base URL's), or the default's redirects (host ''). */
 export interface Domain {
   /** Lowercase host, with a port only if it was registered with one. */
   readonly host: string;
@@ -21,6 +21,8 @@ export interface DomainStore {
   find(host: string): Promise<Domain | undefined>;
   /** Every domain, by host. */
   list(): Promise<Domain[]>;
+  /** Stores the domain's redirects, adding it when it is not there (the default's row). */
+  save(domain: Domain): Promise<void>;
   /** Deletes the domain unless a link still lives on it. */
   delete(host: string): Promise<'deleted' | 'missing' | 'has-links'>;
 }

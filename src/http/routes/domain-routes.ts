@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { LinkPulse } from '../../composition-root.js';
 import { problems } from '../schemas/common.js';
-import { CreateDomainBody, DomainParams } from '../schemas/domain-schemas.js';
+import { CreateDomainBody, DomainParams, UpdateDomainBody } from '../schemas/domain-schemas.js';
 
 /** The hosts links live on: the default (the base URL's) and those added here. */
 export const domainRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
@@ -18,6 +18,13 @@ export const domainRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async 
   app.get('/api/domains', {
     schema: { tags, summary: 'Every domain, the default first', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Domain')) }), ...problems(401) } },
   }, async () => ({ items: await lp.domains.list() }));
+
+  app.patch('/api/domains/:host', {
+    schema: {
+      tags, summary: 'Change a domain\'s redirects (the default domain\'s too)', params: DomainParams, body: UpdateDomainBody,
+      response: { 200: Type.Ref('Domain'), ...problems(400, 401, 403, 404, 413, 415, 422) },
+    },
+  }, async (request) => lp.domains.updateRedirects(request.params.host, request.body));
 
   app.delete('/api/domains/:host', {
     schema: {

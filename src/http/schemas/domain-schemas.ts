@@ -14,4 +14,9 @@ export const CreateDomainBody = Type.Object({
   notFoundRedirect: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
 }, { additionalProperties: false });
 
+export const UpdateDomainBody = Type.Object({
+  baseUrlRedirect: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'null removes it; left out, it stays' }))),
+  notFoundRedirect: Type.Optional(Nullable(Type.String({ maxLength: 10_000, description: 'null removes it; left out, it stays' }))),
+}, { additionalProperties: false });
+
 export const DomainParams = Type.Object({ host: Type.String({ maxLength: 300 }) });

@@ -28,6 +28,12 @@ export class SqlDomainStore implements DomainStore {
     return rows.map(toDomain);
   }
 
+  async save(domain: Domain): Promise<void> {
+    await this.db.insertInto('domains').values({
+      host: domain.host, base_url_redirect: domain.baseUrlRedirect, not_found_redirect: domain.notFoundRedirect, created_at: domain.createdAt,
+    }).onConflict((oc) => oc.column('host').doUpdateSet({ base_url_redirect: domain.baseUrlRedirect, not_found_redirect: domain.notFoundRedirect })).execute();
+  }
+
   async delete(host: string): Promise<'deleted' | 'missing' | 'has-links'> {
     // One statement: the check for links and the delete see the same rows.
     const result = await this.db.deleteFrom('domains').where('host', '=', host)
