@@ -116,7 +116,7 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   async advanceClicks(webhookId: string, from: number, to: number, delivery: NewClicksDelivery | undefined): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.bookkeeping(async (trx) => {
       const moved = await trx.updateTable('webhooks').set({ click_cursor: to })
         .where('id', '=', webhookId).where('click_cursor', '=', from).executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) return false;
@@ -133,8 +133,8 @@ export class SqlWebhookStore implements WebhookStore {
     if (due.length === 0) return [];
     // Taken only if still due: of two nodes claiming the same delivery, the second finds it held
     // (PostgreSQL re-checks the condition on the row the first one wrote).
-    await this.db.updateTable('webhook_deliveries').set({ claimed_by: token, next_attempt_at: until })
-      .where('id', 'in', due.map((d) => d.id)).where('status', '=', 'pending').where('next_attempt_at', '<=', now).execute();
+    await this.bookkeeping((trx) => trx.updateTable('webhook_deliveries').set({ claimed_by: token, next_attempt_at: until })
+      .where('id', 'in', due.map((d) => d.id)).where('status', '=', 'pending').where('next_attempt_at', '<=', now).execute());
     const rows = await this.db.selectFrom('webhook_deliveries as d').innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
       .select(['d.id', 'd.webhook_id', 'd.type', 'd.payload', 'd.clicks_after', 'd.clicks_up_to', 'd.created_at', 'd.attempts', 'd.give_up_at', 'w.url', 'w.secret'])
       .where('d.claimed_by', '=', token).where('d.id', 'in', due.map((d) => d.id)).execute();
@@ -146,7 +146,7 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   async recordAttempt(deliveryId: string, token: string, outcome: AttemptOutcome): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.bookkeeping(async (trx) => {
       const attempt = { attempts: sql<number>`attempts + 1`, claimed_by: null, last_attempt_at: outcome.at, last_status: outcome.status };
       // An ended delivery's next_attempt_at says when it ended (pruning reads it by the index).
       const set = outcome.result === 'delivered'
@@ -174,8 +174,21 @@ export class SqlWebhookStore implements WebhookStore {
   async pruneEnded(before: number, limit: number): Promise<number> {
     const ended = this.db.selectFrom('webhook_deliveries').select('id')
       .where('status', 'in', ['delivered', 'failed']).where('next_attempt_at', '<', before).limit(limit);
-    const result = await this.db.deleteFrom('webhook_deliveries').where('id', 'in', ended).executeTakeFirst();
+    const result = await this.bookkeeping((trx) => trx.deleteFrom('webhook_deliveries').where('id', 'in', ended).executeTakeFirst());
     return Number(result.numDeletedRows);
+  }
+
+  /**
+   * A transaction of the dispatcher's own bookkeeping. On PostgreSQL its commit does not wait for the
+   * WAL to reach the disk: the click batches' commits then do not queue behind it. Should the database
+   * itself crash within that moment, the change is undone and redone later: a delivery made or sent
+   * again, an attempt again (at least once still holds); a LinkPulse crash loses nothing.
+   */
+  private bookkeeping<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      if (this.kind === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
+      return work(trx);
+    });
   }
 
   private async withLinks(rows: Selectable<WebhooksTable>[]): Promise<Webhook[]> {
