@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { sqliteKind, type TestDatabase } from '../helpers/databases.js';
 import { ADMIN_KEY, freePort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const XSS_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) <script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> Firefox/133.0';
 const XSS_REFERRER = 'https://evil.example/?q=<img src=x onerror="window.__pwned=3">';
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 describe('the dashboard in Chromium', { skip: chromiumMissing }, () => {
   let database: TestDatabase;

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/test-server.js';
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 const FORM = 'form[aria-label="Shorten a URL"]';
 const EDITOR = 'form[aria-label="Edit link"]';

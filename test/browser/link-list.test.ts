@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 // The overview's link list: a tag filter, a seven-day sparkline per link from one request,
 // right-aligned numbers, relative dates with the exact time in a title, and two kinds of empty.
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 describe('the link list in Chromium', { skip: chromiumMissing }, () => {
   let server: TestServer;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 // The Orphan visits page: visits no link answered, counted by type, listed as text (a path and a
@@ -10,10 +9,6 @@ import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/test-ser
 
 const HOSTILE_PATH = '/wp-admin/<img src=x onerror="document.title=\'pwned\'">';
 const HOSTILE_REFERRER = 'https://evil.example/<script>document.title="pwned"</script>';
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 describe('the Orphan visits page in Chromium', { skip: chromiumMissing }, () => {
   let server: TestServer;

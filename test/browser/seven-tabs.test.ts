@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser } from '../helpers/browser.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 // Over HTTP/1.1 a browser opens at most six connections to a host: a live stream per tab would leave
 // a seventh tab loading forever. The tabs share one stream, and hand it over when its tab closes.
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 describe('seven dashboard tabs in Chromium', { skip: chromiumMissing }, () => {
   let server: TestServer;

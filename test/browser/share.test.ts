@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { ADMIN_KEY, freePort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 // A share, end to end: an admin shares a link's report from its page; a browser with no cookie opens
@@ -10,10 +9,6 @@ import { ADMIN_KEY, freePort, startTestServer, type TestServer } from '../helper
 
 const VISITOR_IP = '198.51.100.23';
 const VISITOR_AGENT = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0.4242';
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 describe('a shared report in Chromium', { skip: chromiumMissing }, () => {
   let server: TestServer;

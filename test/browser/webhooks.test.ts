@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { ADMIN_KEY, freePort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 // The Webhooks page: create one (its secret shown once), see a failed delivery with the receiver's
 // answer as text, retry it once the receiver is fixed, delete the webhook.
 
 const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 describe('the Webhooks page in Chromium', { skip: chromiumMissing }, () => {
   let server: TestServer;

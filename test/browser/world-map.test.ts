@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { chromiumMissing, launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { createLink, seed, seededClick } from '../helpers/dashboard-fixtures.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../helpers/test-server.js';
-
-const chromiumMissing = !existsSync(CHROMIUM) && !process.env.LINKPULSE_REQUIRE_BROWSER
-  ? `no Chromium at ${CHROMIUM}: apt-get install chromium (CI does) to run the browser tests`
-  : undefined;
 
 // More countries than a report's ten rows, so the map must read the whole list; Kosovo has no ISO
 // number in the atlas, Singapore is too small for it.
