@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock.js';
+import { Repeating } from '../shared/repeating.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { FieldErrors } from '../shared/field-errors.js';
 import { canonicalHost, hostName, isDomainHost, type Domain, type DomainEntry, type DomainStore } from './domain.js';
@@ -21,6 +22,9 @@ export interface HostAnswer {
   readonly notFoundRedirect: string | null;
 }
 
+/** The default domain's answer until redirects are set for it. */
+const NO_REDIRECTS: HostAnswer = { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
+
 const HOST_MESSAGE = 'must be a DNS name such as go.example.com (kept lowercase), optionally with a port (go.example.com:8080)';
 
 /**
@@ -31,9 +35,8 @@ const HOST_MESSAGE = 'must be a DNS name such as go.example.com (kept lowercase)
 export class DomainService {
   /** What each registered host answers, by host. */
   private byHost = new Map<string, HostAnswer>();
-  private defaultAnswer: HostAnswer = { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  private defaultAnswer = NO_REDIRECTS;
+  private readonly refreshes = new Repeating(() => this.refresh());
 
   constructor(
     private readonly store: DomainStore,
@@ -156,22 +159,18 @@ export class DomainService {
   async refresh(): Promise<void> {
     const domains = await this.store.list();
     const answers = new Map(domains.map((d) => [d.host, { domain: d.host, baseUrlRedirect: d.baseUrlRedirect, notFoundRedirect: d.notFoundRedirect }]));
-    this.defaultAnswer = answers.get(DEFAULT_DOMAIN) ?? { domain: DEFAULT_DOMAIN, baseUrlRedirect: null, notFoundRedirect: null };
+    this.defaultAnswer = answers.get(DEFAULT_DOMAIN) ?? NO_REDIRECTS;
     answers.delete(DEFAULT_DOMAIN);
     this.byHost = answers;
   }
 
   /** Refreshes every `everyMs` until stopRefreshing; one refresh at a time. */
   startRefreshing(everyMs: number, onError: (error: unknown) => void): void {
-    this.refreshTimer = setInterval(() => {
-      this.refreshing ??= this.refresh().catch(onError).finally(() => (this.refreshing = undefined));
-    }, everyMs);
-    this.refreshTimer.unref();
+    this.refreshes.start(everyMs, onError);
   }
 
   async stopRefreshing(): Promise<void> {
-    clearInterval(this.refreshTimer);
-    await this.refreshing;
+    await this.refreshes.stop();
   }
 }
 

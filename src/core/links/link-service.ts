@@ -3,6 +3,7 @@ import { ConflictError, GoneError, NotFoundError, ValidationError } from '../sha
 import { FieldErrors } from '../shared/field-errors.js';
 import { decodeCursor, pageOf, type Page } from '../shared/page.js';
 import { assertValidCustomCode, generateCode, isPossibleCode, isReservedCode } from './code-rules.js';
+import { Repeating } from '../shared/repeating.js';
 import { LinkCache } from './link-cache.js';
 import type { DomainService } from './domain-service.js';
 import { describeKey, keyText, parseKeyText, type LinkKey } from './link-key.js';
@@ -50,8 +51,7 @@ function creationTime(origin: LinkOrigin, now: number): number {
 export class LinkService {
   private readonly cache: LinkCache;
   private lastSweep: number | undefined;
-  private sweeping: Promise<void> | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly sweeps = new Repeating(() => this.sweepChanges());
 
   constructor(
     private readonly links: LinkStore,
@@ -205,15 +205,11 @@ export class LinkService {
 
   /** Sweeps every `everyMs` until stopSweeping; one sweep at a time. */
   startSweeping(everyMs: number, onError: (error: unknown) => void): void {
-    this.sweepTimer = setInterval(() => {
-      this.sweeping ??= this.sweepChanges().catch(onError).finally(() => (this.sweeping = undefined));
-    }, everyMs);
-    this.sweepTimer.unref();
+    this.sweeps.start(everyMs, onError);
   }
 
   async stopSweeping(): Promise<void> {
-    clearInterval(this.sweepTimer);
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   private forget(key: LinkKey): void {
