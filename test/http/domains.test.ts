@@ -61,6 +61,12 @@ describe('custom domains', () => {
     ]);
   });
 
+  it('draws sparklines of links on each domain, named host/code', async () => {
+    const from = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const { items } = await json(`/api/sparklines?codes=same,GO.example.com/same,p.example.com:8443/same,none.example/same&from=${from}&tz=UTC`);
+    assert.deepEqual(items.map((i: Json) => [i.code, i.domain, i.clicks.length]), [['same', 'sho.rt', 4], ['same', 'go.example.com', 4], ['same', 'p.example.com:8443', 4]]);
+  });
+
   it('refuses bad hosts, taken hosts, the default and viewers, changing nothing', async () => {
     for (const host of ['bad host', 'http://x.example', '-x.example', 'x.example:99999', 'x..example', '']) {
       await problem('/api/domains', { method: 'POST', json: { host } }, 422, 'host');

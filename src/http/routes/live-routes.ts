@@ -11,7 +11,6 @@ import { linkKey } from '../../core/links/link-key.js';
 export const RESUME_HELP = 'A stream resumed with Last-Event-ID first replays the clicks stored since that click (up to 1,000; '
   + 'past that it sends `event: reset`: refetch what you show).';
 
-
 export const liveRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = async (app, { lp }) => {
   const tags = ['live'];
   const produces = ['text/event-stream'];

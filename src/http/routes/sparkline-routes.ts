@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { NotFoundError, ValidationError } from '../../core/shared/errors.js';
 import type { LinkPulse } from '../../composition-root.js';
 import { problems, TimeParam } from '../schemas/common.js';
+import { parseKeyText } from '../../core/links/link-key.js';
 
 const MAX_CODES = 100;
 
@@ -30,11 +31,9 @@ export const sparklineRoutes: FastifyPluginAsyncTypebox<{ lp: LinkPulse }> = asy
     if (codes.length > MAX_CODES) throw ValidationError.field('codes', `at most ${MAX_CODES} codes`);
     const items = [];
     for (const entry of codes) {
-      // A code has no '/': before one is the host.
-      const slash = entry.indexOf('/');
-      const code = entry.slice(slash + 1);
+      const { domain: host, code } = parseKeyText(entry);
       try {
-        const key = lp.domains.key(code, slash === -1 ? undefined : entry.slice(0, slash));
+        const key = lp.domains.key(code, host);
         const report = await lp.stats.forLink(key, { from, tz, interval: 'day', limit: 1 });
         items.push({ code: report.code ?? code, domain: lp.domains.hostOf(key.domain), clicks: report.timeseries.map((b) => b.clicks) });
       } catch (error) {
