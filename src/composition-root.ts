@@ -93,6 +93,8 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   } catch (error) {
     throw databaseStartError(config.databaseUrl, error);
   }
+  const hosts = ownHosts(config);
+  const domains = new DomainService(storage.domains, clock, new URL(config.baseUrl).host, hosts);
   let events: PostgresEvents | undefined;
   try {
     await storage.migrate();
@@ -101,6 +103,7 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
       events = new PostgresEvents(config.databaseUrl, log);
       await events.start();
     }
+    await domains.refresh();
   } catch (error) {
     await events?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
@@ -108,15 +111,6 @@ export async function createLinkPulse(config: Config, options: LinkPulseOptions 
   }
   const bus: ClickBus = events ?? new InProcessClickBus();
   const changes: LinkChangeFeed | undefined = events?.links;
-  const hosts = ownHosts(config);
-  const domains = new DomainService(storage.domains, clock, new URL(config.baseUrl).host, hosts);
-  try {
-    await domains.refresh();
-  } catch (error) {
-    await events?.close().catch(() => undefined);
-    await storage.close().catch(() => undefined);
-    throw databaseStartError(config.databaseUrl, error);
-  }
   const links = new LinkService(storage.links, domains, clock, hosts, changes, config.fallbackUrl ?? null);
   const databaseIncident = new Incident('database operations', log, clock, (error) => storage.describeFailure(error));
   const roller = new Roller(storage.rollups, {
