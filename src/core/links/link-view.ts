@@ -1,6 +1,6 @@
 import type { Link, LinkPreview, RedirectType } from './link.js';
 import type { TargetRule, Variant } from './target-rule.js';
-import { DEFAULT_DOMAIN } from './link-key.js';
+import { DEFAULT_DOMAIN, hostOfDomain } from './link-key.js';
 
 /** The public shape of a link (CONTRACT.md), shared by the API and the CLI. */
 export interface LinkView {
@@ -35,7 +35,7 @@ export interface RuleView {
 export function toLinkView(link: Link, baseUrl: string): LinkView {
   return {
     code: link.code,
-    domain: link.domain === DEFAULT_DOMAIN ? new URL(baseUrl).host : link.domain,
+    domain: hostOfDomain(link.domain, new URL(baseUrl).host),
     shortUrl: shortUrlOf(link, baseUrl),
     url: link.url,
     title: link.title,
